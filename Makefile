@@ -1,0 +1,44 @@
+# The one entry point for tools: make run, make test, make lint, make bench.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format bench lock clean
+
+$(STAMP): requirements.lock
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (tried $(PYTHON))"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	@mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py createcachetable
+	DEBUG=1 $(PY) manage.py ensure_admin
+	DEBUG=1 $(PY) scripts/serve.py
+
+test: $(STAMP)
+	$(PY) scripts/run_tests.py $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(STAMP)
+	$(PY) -m pytest tests/benchmarks -p no:cacheprovider -s -q -o addopts="" $(ARGS)
+
+# Regenerate requirements.lock after changing the pins in pyproject.toml.
+lock: $(STAMP)
+	$(VENV)/bin/uv pip compile --python-version 3.11 pyproject.toml --extra dev --no-header -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var/test-*.sqlite3 var/junit-*.xml

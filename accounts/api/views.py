@@ -1,0 +1,222 @@
+from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.tokens import AccessToken
+
+from config.errors import NotFound
+from config.schema import errors
+
+from .. import queries, services
+from ..actors import Actor
+from ..models import ApiToken, Role, User
+from . import serializers as s
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+class LoginView(APIView):
+    public_actions = ("post",)
+    authentication_classes: list = []
+    throttle_classes: list = []
+
+    @extend_schema(
+        operation_id="auth_login",
+        request=s.LoginSerializer,
+        responses={200: s.LoginResponseSerializer, **errors(400, 401, 429)},
+        auth=[],
+        summary="Log in with username and password; returns a short-lived JWT.",
+    )
+    def post(self, request):
+        data = s.LoginSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.login_with_password(
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+            address=client_address(request),
+        )
+        token = AccessToken.for_user(user)
+        lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
+        return Response(
+            {
+                "access_token": str(token),
+                "token_type": "Bearer",
+                "expires_in": int(lifetime.total_seconds()),
+            }
+        )
+
+
+class AuthMethodsView(APIView):
+    public_actions = ("get",)
+    authentication_classes: list = []
+
+    @extend_schema(
+        operation_id="auth_methods",
+        responses={200: s.AuthMethodsSerializer},
+        auth=[],
+        summary="The login methods this server accepts.",
+    )
+    def get(self, request):
+        return Response({"password": True, "oidc": []})
+
+
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_field = "username"
+    lookup_url_kwarg = "uname"
+    serializer_class = s.UserSerializer
+    search_fields = ["username", "email", "first_name", "last_name"]
+    filterset_fields = ["role", "is_active"]
+    required_roles = {
+        "list": Role.ADMIN,
+        "create": Role.ADMIN,
+        "retrieve": Role.ADMIN,
+        "update": Role.ADMIN,
+        "destroy": Role.ADMIN,
+        "passwd": Role.ADMIN,
+        "role": Role.ADMIN,
+        "auth_methods": Role.ADMIN,
+    }
+    self_service_actions = ("retrieve", "update", "passwd", "auth_methods")
+
+    def get_queryset(self):
+        return queries.users()
+
+    def is_self(self, request, obj) -> bool:
+        return obj.pk == request.user.pk
+
+    @extend_schema(
+        operation_id="users_create",
+        request=s.UserCreateSerializer,
+        responses={201: s.UserSerializer, **errors(400, 401, 403, 409)},
+    )
+    def create(self, request):
+        data = s.UserCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_create(actor=Actor.from_request(request), **data.validated_data)
+        return Response(s.UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="users_update",
+        request=s.UserUpdateSerializer,
+        responses={200: s.UserSerializer, **errors(400, 401, 403, 404, 409)},
+        summary="Edit a user; fields left out keep their values. Only admins change is_active.",
+    )
+    def update(self, request, uname):
+        user = self.get_object()
+        data = s.UserUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        if "is_active" in fields and not request.user.has_role(Role.ADMIN):
+            self.permission_denied(request, message="Only an admin can (de)activate accounts.")
+        user = services.user_update(actor=Actor.from_request(request), user=user, **fields)
+        return Response(s.UserSerializer(user).data)
+
+    @extend_schema(operation_id="users_delete", responses={204: None, **errors(401, 403, 404, 409)})
+    def destroy(self, request, uname):
+        user = self.get_object()
+        services.user_delete(actor=Actor.from_request(request), user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        operation_id="users_passwd",
+        request=s.PasswordChangeSerializer,
+        responses={204: None, **errors(400, 401, 403, 404)},
+        summary="Change a password: your own (old password required) or anyone's as an admin.",
+    )
+    @action(detail=True, methods=["put"])
+    def passwd(self, request, uname):
+        user = self.get_object()
+        data = s.PasswordChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.user_set_password(
+            actor=Actor.from_request(request), user=user, **data.validated_data
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        operation_id="users_role",
+        request=s.RoleAssignSerializer,
+        responses={200: s.UserSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["put"])
+    def role(self, request, uname):
+        user = self.get_object()
+        data = s.RoleAssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_set_role(
+            actor=Actor.from_request(request), user=user, role=Role(data.validated_data["role"])
+        )
+        return Response(s.UserSerializer(user).data)
+
+    @extend_schema(
+        operation_id="users_auth_methods",
+        responses={200: s.AuthMethodSerializer(many=True), **errors(401, 403, 404)},
+    )
+    @action(detail=True, methods=["get"], url_path="auth-methods")
+    def auth_methods(self, request, uname):
+        user = self.get_object()
+        return Response(s.AuthMethodSerializer(queries.auth_methods(user), many=True).data)
+
+
+USER_PARAM = OpenApiParameter(
+    "user", str, description="Admins only: act on another user's tokens (username)."
+)
+
+
+class ApiTokenViewSet(viewsets.GenericViewSet):
+    serializer_class = s.ApiTokenSerializer
+    queryset = ApiToken.objects.none()  # for the schema only; tokens are read via queries
+    lookup_field = "label"
+    required_roles = {"list": Role.VIEWER, "create": Role.VIEWER, "destroy": Role.VIEWER}
+    pagination_class = None
+
+    def _owner(self, request) -> User:
+        username = request.query_params.get("user")
+        if not username or username == request.user.username:
+            return request.user
+        if not request.user.has_role(Role.ADMIN):
+            self.permission_denied(request, message="Only an admin can manage others' tokens.")
+        return services.resolve_user(username)
+
+    @extend_schema(
+        operation_id="tokens_list",
+        parameters=[USER_PARAM],
+        responses={200: s.ApiTokenSerializer(many=True), **errors(401, 403, 404)},
+        summary="Live API tokens of the current user (never their secrets).",
+    )
+    def list(self, request):
+        tokens = queries.live_tokens(self._owner(request))
+        return Response(s.ApiTokenSerializer(tokens, many=True).data)
+
+    @extend_schema(
+        operation_id="tokens_create",
+        parameters=[USER_PARAM],
+        request=s.ApiTokenCreateSerializer,
+        responses={201: s.ApiTokenCreatedSerializer, **errors(400, 401, 403, 409)},
+        summary="Create an API token; the secret is in this response only.",
+    )
+    def create(self, request):
+        owner = self._owner(request)
+        data = s.ApiTokenCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        token, secret = services.api_token_create(
+            actor=Actor.from_request(request), user=owner, **data.validated_data
+        )
+        body = s.ApiTokenSerializer(token).data | {"token": secret}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="tokens_revoke",
+        parameters=[USER_PARAM],
+        responses={204: None, **errors(401, 403, 404)},
+    )
+    def destroy(self, request, label):
+        owner = self._owner(request)
+        if not label:
+            raise NotFound("No token label given.")
+        services.api_token_revoke(actor=Actor.from_request(request), user=owner, label=label)
+        return Response(status=status.HTTP_204_NO_CONTENT)
