@@ -81,6 +81,12 @@ def _touch_token(token: ApiToken) -> None:
         token.last_used_at = now
 
 
+def client_address(request) -> str:
+    """The address failed logins are counted against. Behind a proxy, configure it to set
+    REMOTE_ADDR (e.g. gunicorn's --forwarded-allow-ips) rather than trusting a header here."""
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
 class CsrfSessionAuthentication(authentication.SessionAuthentication):
     """The browser UI's session, with DRF's CSRF enforcement."""
 

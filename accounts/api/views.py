@@ -11,12 +11,9 @@ from config.schema import errors
 
 from .. import queries, services
 from ..actors import Actor
+from ..authentication import client_address
 from ..models import ApiToken, Role, User
 from . import serializers as s
-
-
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 class LoginView(APIView):

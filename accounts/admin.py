@@ -1,0 +1,59 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+
+from config.errors import ServiceError
+
+from . import services
+from .actors import Actor
+from .models import ApiToken, User
+
+
+@admin.register(User)
+class WarecacheUserAdmin(UserAdmin):
+    list_display = (*UserAdmin.list_display, "role")
+    list_filter = ("role", *UserAdmin.list_filter)
+    fieldsets = (*UserAdmin.fieldsets, ("Warecache", {"fields": ("role",)}))
+    add_fieldsets = (*UserAdmin.add_fieldsets, ("Warecache", {"fields": ("role",)}))
+
+
+TOKEN_TIMES = ("created_at", "expires_at", "last_used_at", "revoked_at")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created on the account page or through the API, where the secret can be shown
+    once; here staff can only look, change the expiry, and revoke."""
+
+    list_display = ("label", "user", "hint", *TOKEN_TIMES)
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter), "expires_at", "created_at")
+    list_select_related = ("user",)
+    search_fields = ("label", "user__username", "hint")
+    ordering = ("-created_at",)
+    # token_hash is left out entirely, not even read-only: a hash of a high-entropy secret is
+    # not reversible, but it is a credential lookup key and nobody needs to see it.
+    fields = list_display
+    exclude = ("token_hash",)
+    # Staff may shorten a token's life or end it; everything else is history.
+    readonly_fields = ("label", "user", "hint", "created_at", "last_used_at")
+    actions = ("revoke_selected",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Revoke selected tokens", permissions=["change"])
+    def revoke_selected(self, request, queryset) -> None:
+        # Through the service, one token at a time, so each revocation is in the changelog.
+        actor = Actor.for_user(request.user)
+        revoked = 0
+        for token in queryset.filter(revoked_at__isnull=True).select_related("user"):
+            try:
+                services.api_token_revoke(actor=actor, user=token.user, label=token.label)
+            except ServiceError as exc:
+                self.message_user(request, exc.detail, messages.WARNING)
+            else:
+                revoked += 1
+        skipped = queryset.count() - revoked
+        text = f"Revoked {revoked} token(s)."
+        if skipped:
+            text += f" {skipped} already revoked or not revocable."
+        self.message_user(request, text, messages.SUCCESS)

@@ -1,0 +1,23 @@
+"""The browser UI of accounts (the API is in ``api/urls.py``). No trailing slashes, as in the
+API (APPEND_SLASH is off)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+from .forms import LoginForm
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout", auth_views.LogoutView.as_view(), name="logout"),
+    path("account", views.account, name="account"),
+    path("account/tokens", views.token_create, name="account-token-create"),
+    path("account/tokens/<str:label>/revoke", views.token_revoke, name="account-token-revoke"),
+]

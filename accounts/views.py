@@ -1,0 +1,97 @@
+"""The clerk UI for one's own account: home page, profile and API tokens. Thin views over
+``services`` and ``queries``; every page also works without JavaScript."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from config.errors import ServiceError
+from config.forms import apply_service_error
+
+from . import queries, services
+from .actors import Actor
+from .forms import TokenCreateForm
+from .models import API_TOKEN_PREFIX
+
+# A form or fragment re-rendered because its input was refused. base.html tells htmx to swap
+# 422 responses like successes, so the errors appear in place.
+UNPROCESSABLE = 422
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    # A boosted request expects a whole page, not a fragment.
+    return bool(request.htmx) and not request.htmx.boosted
+
+
+def _render_tokens(
+    request: HttpRequest,
+    *,
+    form: TokenCreateForm,
+    secret: str | None = None,
+    new_label: str = "",
+    notice: tuple[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The token section alone for htmx, the whole account page otherwise."""
+    context = {
+        "form": form,
+        "tokens": queries.live_tokens(request.user),
+        "token_prefix": API_TOKEN_PREFIX,
+        "secret": secret,
+        "new_label": new_label,
+        "notice": notice,
+    }
+    template = "accounts/_tokens.html" if _wants_fragment(request) else "accounts/account.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/home.html")
+
+
+@require_GET
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    return _render_tokens(request, form=TokenCreateForm())
+
+
+# never_cache: the response may carry the token's secret, which no cache may keep. The secret is
+# rendered into this one response and stored nowhere (not in the session, not in a redirect).
+@never_cache
+@require_POST
+@login_required
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = TokenCreateForm(request.POST)
+    if not form.is_valid():
+        return _render_tokens(request, form=form, status=UNPROCESSABLE)
+    try:
+        token, secret = services.api_token_create(
+            actor=Actor.for_user(request.user), user=request.user, **form.cleaned_data
+        )
+    except ServiceError as exc:
+        apply_service_error(form, exc)
+        return _render_tokens(request, form=form, status=UNPROCESSABLE)
+    return _render_tokens(request, form=TokenCreateForm(), secret=secret, new_label=token.label)
+
+
+@require_POST
+@login_required
+def token_revoke(request: HttpRequest, label: str) -> HttpResponse:
+    try:
+        services.api_token_revoke(
+            actor=Actor.for_user(request.user), user=request.user, label=label
+        )
+    except ServiceError as exc:
+        level, text, status = "danger", exc.detail, UNPROCESSABLE
+    else:
+        level, text, status = "success", f"Token “{label}” revoked.", 200
+    if _wants_fragment(request):
+        return _render_tokens(request, form=TokenCreateForm(), notice=(level, text), status=status)
+    # Without htmx: Post/Redirect/Get, so a reload does not repeat the POST.
+    messages.add_message(request, messages.SUCCESS if status == 200 else messages.ERROR, text)
+    return redirect("account")

@@ -1,0 +1,290 @@
+"""The browser UI of accounts: login, home, the account page with its API tokens, the admin."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.template.loader import get_template
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import services
+from accounts.actors import Actor
+from accounts.models import ApiToken, hash_api_token
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse 42"
+SECRET = re.compile(r"wc_[A-Za-z0-9_-]{40,}")
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def clerk_user(django_user_model):
+    return django_user_model.objects.create_user(username="clara", password=PASSWORD, role="clerk")
+
+
+@pytest.fixture
+def clerk_client(client, clerk_user):
+    client.force_login(clerk_user)
+    return client
+
+
+def issue_token(user, label="ci-runner", **extra):
+    return services.api_token_create(actor=Actor.system("tests"), user=user, label=label, **extra)
+
+
+# Login, logout, home -----------------------------------------------------------------------
+
+
+def test_login_page_renders_a_form_with_csrf(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="username"' in html
+    assert 'name="password"' in html
+    assert "csrfmiddlewaretoken" in html
+
+
+def test_login_with_the_right_password_redirects_home(client, clerk_user):
+    response = client.post(reverse("login"), {"username": "clara", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_login_with_a_wrong_password_shows_an_error(client, clerk_user):
+    response = client.post(reverse("login"), {"username": "clara", "password": "wrong"})
+    assert response.status_code == 200
+    assert "enter a correct username and password" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(LOGIN_THROTTLE={"window_seconds": 300, "per_username": 2, "per_address": 100})
+def test_login_page_is_throttled_like_the_api(client, clerk_user):
+    for _ in range(2):
+        client.post(reverse("login"), {"username": "clara", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "clara", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "Too many failed logins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_home_requires_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={reverse('home')}"
+
+
+def test_home_shows_the_user_and_role_in_the_navbar(clerk_client):
+    html = clerk_client.get(reverse("home")).content.decode()
+    assert "clara" in html
+    assert "Clerk" in html
+    assert reverse("admin:index") not in html  # not staff
+
+
+def test_pages_load_only_vendored_assets(clerk_client):
+    html = clerk_client.get(reverse("account")).content.decode()
+    assert "/static/vendor/htmx/htmx.min.js" in html
+    assert "/static/vendor/bootstrap/bootstrap.min.css" in html
+    assert "cdn" not in html.lower()
+    assert "onclick" not in html.lower()
+
+
+def test_logout_is_a_post_that_ends_the_session(clerk_client):
+    response = clerk_client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in clerk_client.session
+
+
+def test_unknown_page_is_the_html_404(clerk_client):
+    response = clerk_client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_500_page_renders_without_any_context():
+    assert "Something went wrong" in get_template("500.html").render()
+
+
+# The account page and its tokens -----------------------------------------------------------
+
+
+def test_account_requires_login(client):
+    response = client.get(reverse("account"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_account_lists_live_tokens_by_hint_and_never_shows_hash_or_secret(clerk_client, clerk_user):
+    token, secret = issue_token(clerk_user)
+    gone, _ = issue_token(clerk_user, label="old-script")
+    services.api_token_revoke(actor=Actor.system("tests"), user=clerk_user, label="old-script")
+
+    response = clerk_client.get(reverse("account"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "ci-runner" in html
+    assert f"wc_{token.hint}…" in html
+    assert "old-script" not in html
+    assert token.token_hash not in html
+    assert gone.token_hash not in html
+    assert secret not in html
+
+
+def test_creating_a_token_shows_its_secret_once(clerk_client, clerk_user):
+    response = clerk_client.post(reverse("account-token-create"), {"label": "ci-runner"})
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert "will not be shown again" in html
+    [secret] = set(SECRET.findall(html))
+    token = ApiToken.objects.get(user=clerk_user, label="ci-runner")
+    assert token.token_hash == hash_api_token(secret)
+    assert token.token_hash not in html
+    # Not kept anywhere for later: the next page and the session do not have it.
+    assert secret not in clerk_client.get(reverse("account")).content.decode()
+    assert secret not in str(dict(clerk_client.session))
+
+
+def test_creating_a_token_with_htmx_returns_the_token_section(clerk_client, clerk_user):
+    response = clerk_client.post(
+        reverse("account-token-create"),
+        {
+            "label": "printer",
+            "expires_at": (timezone.now() + timedelta(days=30)).date().isoformat(),
+        },
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert 'id="api-tokens"' in html
+    [secret] = set(SECRET.findall(html))
+    token = ApiToken.objects.get(user=clerk_user, label="printer")
+    assert token.token_hash == hash_api_token(secret)
+    assert token.expires_at is not None
+
+
+def test_a_bad_label_is_an_inline_error_and_creates_nothing(clerk_client):
+    response = clerk_client.post(reverse("account-token-create"), {"label": "bad label!"})
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Use up to 64 letters, digits, underscores, dots or hyphens." in html
+    assert "is-invalid" in html
+    assert not ApiToken.objects.exists()
+    assert not SECRET.search(html)
+
+
+def test_a_duplicate_label_shows_the_service_error_at_the_field(clerk_client, clerk_user):
+    issue_token(clerk_user, label="ci-runner")
+
+    response = clerk_client.post(reverse("account-token-create"), {"label": "ci-runner"}, **HTMX)
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "A live token with this label exists." in html
+    assert "is-invalid" in html
+    assert ApiToken.objects.filter(user=clerk_user).count() == 1
+
+
+def test_an_expiry_in_the_past_shows_the_service_error_at_the_field(clerk_client):
+    response = clerk_client.post(
+        reverse("account-token-create"), {"label": "ci-runner", "expires_at": "2001-01-01"}
+    )
+
+    assert response.status_code == 422
+    assert "Must be in the future." in response.content.decode()
+    assert not ApiToken.objects.exists()
+
+
+def test_revoking_a_token_removes_it_from_the_page(clerk_client, clerk_user):
+    token, _ = issue_token(clerk_user)
+
+    response = clerk_client.post(reverse("account-token-revoke", args=["ci-runner"]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    html = clerk_client.get(reverse("account")).content.decode()
+    assert "revoked" in html  # the flash message
+    assert f"wc_{token.hint}…" not in html
+
+
+def test_revoking_with_htmx_returns_the_section_without_the_token(clerk_client, clerk_user):
+    token, _ = issue_token(clerk_user)
+
+    response = clerk_client.post(reverse("account-token-revoke", args=["ci-runner"]), **HTMX)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="api-tokens"' in html
+    assert f"wc_{token.hint}…" not in html
+
+
+def test_revoke_is_post_only(clerk_client, clerk_user):
+    issue_token(clerk_user)
+    response = clerk_client.get(reverse("account-token-revoke", args=["ci-runner"]))
+    assert response.status_code == 405
+    assert ApiToken.objects.active().count() == 1
+
+
+def test_nobody_can_revoke_another_users_token(clerk_client, django_user_model):
+    other = django_user_model.objects.create_user(username="otto", password=PASSWORD)
+    issue_token(other, label="ci-runner")
+
+    response = clerk_client.post(reverse("account-token-revoke", args=["ci-runner"]), **HTMX)
+
+    assert response.status_code == 422
+    assert "No live token labelled" in response.content.decode()
+    assert ApiToken.objects.get(user=other).revoked_at is None
+
+
+# The admin ---------------------------------------------------------------------------------
+
+
+def test_admin_token_changelist_and_change_page_never_show_the_hash(admin_client, clerk_user):
+    token, secret = issue_token(clerk_user)
+
+    changelist = admin_client.get(reverse("admin:accounts_apitoken_changelist"))
+    change = admin_client.get(reverse("admin:accounts_apitoken_change", args=[token.pk]))
+
+    for response in (changelist, change):
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "ci-runner" in html
+        assert token.token_hash not in html
+        assert secret not in html
+        assert "token_hash" not in html
+
+
+def test_admin_cannot_add_tokens(admin_client):
+    changelist = admin_client.get(reverse("admin:accounts_apitoken_changelist"))
+    assert reverse("admin:accounts_apitoken_add") not in changelist.content.decode()
+    assert admin_client.get(reverse("admin:accounts_apitoken_add")).status_code == 403
+
+
+def test_admin_action_revokes_the_selected_tokens(admin_client, clerk_user):
+    first, _ = issue_token(clerk_user, label="one")
+    second, _ = issue_token(clerk_user, label="two")
+    issue_token(clerk_user, label="three")
+
+    response = admin_client.post(
+        reverse("admin:accounts_apitoken_changelist"),
+        {"action": "revoke_selected", "_selected_action": [first.pk, second.pk]},
+    )
+
+    assert response.status_code == 302
+    assert set(ApiToken.objects.active().values_list("label", flat=True)) == {"three"}
+
+
+def test_admin_user_list_shows_roles(admin_client, clerk_user):
+    response = admin_client.get(reverse("admin:accounts_user_changelist") + "?role__exact=clerk")
+    assert response.status_code == 200
+    assert "clara" in response.content.decode()
