@@ -8,6 +8,7 @@ from . import views
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("", include("inventory.api.urls")),
     path("status/workers", views.WorkerStatusView.as_view(), name="status-workers"),
 ]
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("apidoc/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("apidoc/", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="apidoc"),
     path("admin/", admin.site.urls),
+    path("", include("inventory.urls")),
     path("", include("accounts.urls")),
 ]
 

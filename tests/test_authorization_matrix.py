@@ -10,11 +10,9 @@ from accounts import services
 from accounts.actors import Actor
 from accounts.models import Role
 from tests.conftest import bearer_client, jwt_for, make_user, token_for
-from tests.matrix import ACTORS, MATRIX
+from tests.matrix import ACTORS, MATRIX, PATH_VALUES, setup_all
 
 API_PREFIXES = ("/api/", "/auth/", "/server/")
-# Concrete values for path parameters; the fixture below creates the rows they name.
-PATH_VALUES = {"uname": "target", "label": "matrix"}
 
 
 def _walk(patterns, prefix=""):
@@ -59,7 +57,6 @@ def test_every_api_endpoint_has_a_row_in_the_matrix():
 
 @pytest.fixture
 def callers(db):
-    make_user("target", Role.VIEWER)
     clients = {"anonymous": APIClient()}
     for role in ("viewer", "clerk", "manager", "admin"):
         user = make_user(f"m-{role}", role)
@@ -72,6 +69,7 @@ def callers(db):
     secret = token_for(revoked_owner, label="gone")
     services.api_token_revoke(actor=Actor.system("tests"), user=revoked_owner, label="gone")
     clients["revoked_token"] = bearer_client(secret)
+    setup_all()
     return clients
 
 

@@ -1,30 +1,18 @@
-"""Who may call what: one row per (method, path) of the API, checked by
-tests/test_authorization_matrix.py against the URL resolver, so an endpoint added without a
-row here fails the suite.
+"""Authorization rows for accounts, auth, status and health."""
 
-Each row maps an actor to the status it gets. Requests carry an empty JSON body, so an allowed
-write may answer 400: that still proves the caller got past authorization."""
+from accounts.models import Role
+from tests.conftest import make_user
 
-ROLE_ORDER = ("viewer", "clerk", "manager", "admin")
-ACTORS = ("anonymous", *ROLE_ORDER, "expired_jwt", "revoked_token")
+from .common import at_least, public
 
-
-def public(status: int) -> dict[str, int]:
-    return dict.fromkeys(ACTORS, status)
+PATH_VALUES = {"uname": "target", "label": "matrix"}
 
 
-def at_least(role: str, allowed: int | dict[str, int]) -> dict[str, int]:
-    """Anonymous and bad credentials get 401, roles below ``role`` 403, the rest ``allowed``."""
-    row = {"anonymous": 401, "expired_jwt": 401, "revoked_token": 401}
-    for rank, name in enumerate(ROLE_ORDER):
-        if rank < ROLE_ORDER.index(role):
-            row[name] = 403
-        else:
-            row[name] = allowed[name] if isinstance(allowed, dict) else allowed
-    return row
+def setup() -> None:
+    make_user("target", Role.VIEWER)
 
 
-MATRIX: dict[tuple[str, str], dict[str, int]] = {
+ROWS: dict[tuple[str, str], dict[str, int]] = {
     # Authentication (seed 000): public.
     ("POST", "/auth/login"): public(400),
     ("GET", "/auth/methods"): public(200),

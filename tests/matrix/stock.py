@@ -1,0 +1,8 @@
+"""Authorization rows for the stock endpoints."""
+
+ROWS: dict[tuple[str, str], dict[str, int]] = {}
+PATH_VALUES: dict[str, str] = {}
+
+
+def setup() -> None:
+    pass
