@@ -22,7 +22,8 @@ def jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        # Plain notation without trailing zeros: 100, 0.012 (normalize() alone gives 1E+2).
+        return format(value.normalize(), "f")
     if isinstance(value, models.Model):
         return str(value.pk)
     if isinstance(value, list | tuple | set | frozenset):
@@ -78,3 +79,38 @@ def record(
         entity_key=str(entity_key)[:255],
         changes=changes or {},
     )
+
+
+def record_many(
+    *,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entries: Iterable[tuple[Any, dict[str, list[Any]] | None]],
+    batch_size: int = 1000,
+) -> int:
+    """Append one changelog entry per ``(entity_key, changes)`` pair with bulk inserts, for
+    bulk services (imports); must run inside the caller's transaction, after its other writes,
+    like :func:`record`, and takes the same lock. Returns the number of entries written."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("changelog.record_many() must be called inside transaction.atomic()")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHANGELOG_LOCK_KEY])
+    at = timezone.now()
+    rows = [
+        ChangelogEntry(
+            at=at,
+            actor_kind=actor.kind,
+            actor_user=actor.user,
+            actor_name=actor.name[:150],
+            actor_token=actor.token_label,
+            action=action,
+            entity_type=entity_type,
+            entity_key=str(entity_key)[:255],
+            changes=changes or {},
+        )
+        for entity_key, changes in entries
+    ]
+    ChangelogEntry.objects.bulk_create(rows, batch_size=batch_size)
+    return len(rows)

@@ -1,0 +1,150 @@
+"""Read paths for stock: balances, the ledger, a part's history, reports."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When, Window
+from django.db.models.functions import Coalesce, Trunc
+
+from ..models import Part, StockBalance, StockMovement, StockStatus, StorageLocation
+
+QUANTITY_FIELD = DecimalField(max_digits=18, decimal_places=6)
+ZERO = Value(Decimal(0), output_field=QUANTITY_FIELD)
+_ON_HAND_QUANTITY = Case(
+    When(status=StockStatus.ON_HAND, then=F("quantity")), default=ZERO, output_field=QUANTITY_FIELD
+)
+
+
+def locations(*, include_archived: bool = False) -> QuerySet[StorageLocation]:
+    queryset = StorageLocation.objects.all()
+    return queryset if include_archived else queryset.filter(archived=False)
+
+
+def balances() -> QuerySet[StockBalance]:
+    """Balances with what their serializer shows, one query per page."""
+    return StockBalance.objects.select_related("part__part_type", "location", "lot").order_by(
+        "part__ipn", "location__path", "lot_id", "status"
+    )
+
+
+def totals_by_status(queryset: QuerySet[StockBalance]) -> dict[str, Decimal]:
+    rows = queryset.order_by().values("status").annotate(total=Sum("quantity"))
+    return {row["status"]: row["total"] for row in rows}
+
+
+def movements() -> QuerySet[StockMovement]:
+    return StockMovement.objects.select_related("part", "location", "lot").order_by("-at", "-id")
+
+
+def part_stock(part: Part) -> list[dict]:
+    """Where a part is: one row per (location, lot) with a column per status."""
+    rows: dict[tuple, dict] = {}
+    for balance in (
+        StockBalance.objects.filter(part=part)
+        .exclude(quantity=0)
+        .select_related("location", "lot")
+        .order_by("location__path", "lot_id")
+    ):
+        key = (balance.location_id, balance.lot_id)
+        row = rows.setdefault(
+            key,
+            {"location": balance.location, "lot": balance.lot}
+            | {status: Decimal(0) for status in StockStatus.values},
+        )
+        row[balance.status] += balance.quantity
+    return list(rows.values())
+
+
+def location_contents(location: StorageLocation, *, recursive: bool = False) -> QuerySet:
+    queryset = balances().exclude(quantity=0)
+    if recursive:
+        prefix = f"{location.path} / "
+        return queryset.filter(Q(location=location) | Q(location__path__startswith=prefix))
+    return queryset.filter(location=location)
+
+
+def part_history(
+    part: Part, *, since: datetime | None = None, until: datetime | None = None
+) -> tuple[QuerySet[StockMovement], Decimal]:
+    """A part's movements, newest first, each annotated with ``running_on_hand``: the part's
+    on-hand total after it, counted from ``since``. Returns the queryset and the on-hand total
+    before ``since``, which the caller adds."""
+    opening = Decimal(0)
+    scope = StockMovement.objects.filter(part=part)
+    if since is not None:
+        opening = scope.filter(at__lt=since, status=StockStatus.ON_HAND).aggregate(
+            total=Coalesce(Sum("quantity"), ZERO)
+        )["total"]
+        scope = scope.filter(at__gte=since)
+    if until is not None:
+        scope = scope.filter(at__lt=until)
+    queryset = (
+        scope.select_related("part", "location", "lot")
+        .annotate(
+            running_on_hand=Window(Sum(_ON_HAND_QUANTITY), order_by=[F("at").asc(), F("id").asc()])
+        )
+        .order_by("-at", "-id")
+    )
+    return queryset, opening
+
+
+BUCKETS = ("hour", "day", "week", "month")
+
+
+def part_history_series(
+    part: Part,
+    *,
+    bucket: str,
+    opening: Decimal,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[dict]:
+    """On-hand stock of a part per time bucket: what came in, went out, and the balance at
+    the bucket's end; for charts. ``opening`` is the balance before ``since`` (from
+    :func:`part_history`)."""
+    scope = StockMovement.objects.filter(part=part, status=StockStatus.ON_HAND)
+    if since is not None:
+        scope = scope.filter(at__gte=since)
+    if until is not None:
+        scope = scope.filter(at__lt=until)
+    rows = (
+        scope.annotate(bucket=Trunc("at", bucket))
+        .values("bucket")
+        .annotate(
+            received=Coalesce(Sum("quantity", filter=Q(quantity__gt=0)), ZERO),
+            taken=Coalesce(Sum("quantity", filter=Q(quantity__lt=0)), ZERO),
+        )
+        .order_by("bucket")
+    )
+    series, balance = [], opening
+    for row in rows:
+        balance += row["received"] + row["taken"]
+        series.append(
+            {
+                "bucket": row["bucket"],
+                "received": row["received"],
+                "taken": -row["taken"],
+                "on_hand": balance,
+            }
+        )
+    return series
+
+
+def low_stock() -> QuerySet[Part]:
+    """Parts whose on-hand total is under their threshold, with the shortfall and what is on
+    order, worst shortfall first."""
+    return (
+        Part.objects.filter(low_stock_threshold__isnull=False, archived=False)
+        .select_related("part_type")
+        .annotate(
+            on_hand=Coalesce(
+                Sum("balances__quantity", filter=Q(balances__status=StockStatus.ON_HAND)), ZERO
+            ),
+            on_order=Coalesce(
+                Sum("balances__quantity", filter=Q(balances__status=StockStatus.ORDERED)), ZERO
+            ),
+        )
+        .filter(on_hand__lt=F("low_stock_threshold"))
+        .annotate(shortfall=F("low_stock_threshold") - F("on_hand"))
+        .order_by("-shortfall", "ipn")
+    )

@@ -1,0 +1,255 @@
+"""Writes for storage locations and lots."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.actors import Actor
+from config.errors import Conflict, ValidationFailed
+
+from .. import changelog
+from ..models import Lot, StockBalance, StorageLocation, Tag
+
+PATH_SEPARATOR = " / "
+LOCATION_FIELDS = (
+    "name",
+    "code",
+    "description",
+    "is_full",
+    "single_part",
+    "existing_parts_only",
+    "archived",
+)
+
+
+def _path_of(parent: StorageLocation | None, name: str) -> str:
+    return f"{parent.path}{PATH_SEPARATOR}{name}" if parent else name
+
+
+def _check_parent(location: StorageLocation | None, parent: StorageLocation | None) -> None:
+    ancestor = parent
+    while ancestor is not None:
+        if location is not None and ancestor.pk == location.pk:
+            raise ValidationFailed(
+                "A location cannot be moved inside itself.",
+                errors={"parent": ["Would create a cycle."]},
+            )
+        ancestor = ancestor.parent
+
+
+def _duplicate_error(exc: IntegrityError) -> Conflict:
+    text = str(exc).lower()
+    field = "code" if "code" in text else "name"
+    message = (
+        "Another location has this code."
+        if field == "code"
+        else "A sibling location already has this name."
+    )
+    return Conflict(message, code="duplicate", errors={field: [message]})
+
+
+def location_create(
+    *,
+    actor: Actor,
+    name: str,
+    code: str,
+    parent: StorageLocation | None = None,
+    description: str = "",
+    is_full: bool = False,
+    single_part: bool = False,
+    existing_parts_only: bool = False,
+    kind: str = StorageLocation.Kind.STORAGE,
+) -> StorageLocation:
+    """Create a location under ``parent`` (or a root). Names are unique among siblings and
+    codes across all locations."""
+    if parent is not None and parent.archived:
+        raise Conflict("Cannot add a location inside an archived one.", code="archived")
+    location = StorageLocation(
+        parent=parent,
+        name=name,
+        code=code,
+        path=_path_of(parent, name),
+        kind=kind,
+        description=description,
+        is_full=is_full,
+        single_part=single_part,
+        existing_parts_only=existing_parts_only,
+    )
+    try:
+        with transaction.atomic():
+            location.save()
+            changelog.record(
+                actor=actor,
+                action="create",
+                entity_type="location",
+                entity_key=location.code,
+                changes=changelog.diff(
+                    {}, changelog.snapshot(location, (*LOCATION_FIELDS, "path"))
+                ),
+            )
+    except IntegrityError as exc:
+        raise _duplicate_error(exc) from exc
+    return location
+
+
+def _rewrite_subtree_paths(location: StorageLocation) -> None:
+    # Materialised paths: a rename or move rewrites the descendants' paths in bulk.
+    pending = [location]
+    while pending:
+        current = pending.pop()
+        children = list(current.children.all())
+        for child in children:
+            child.path = _path_of(current, child.name)
+        StorageLocation.objects.bulk_update(children, ["path"])
+        pending.extend(children)
+
+
+_UNSET = object()
+
+
+def location_update(
+    *, actor: Actor, location: StorageLocation, parent=_UNSET, **fields
+) -> StorageLocation:
+    """Edit a location; only the fields given change. Renaming or moving it rewrites the
+    paths below it. Setting ``archived`` archives or restores it (its history stays)."""
+    unknown = set(fields) - set(LOCATION_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    try:
+        with transaction.atomic():
+            location = StorageLocation.objects.select_for_update().get(pk=location.pk)
+            before = changelog.snapshot(location, (*LOCATION_FIELDS, "path"))
+            for name, value in fields.items():
+                setattr(location, name, value)
+            if parent is not _UNSET:
+                _check_parent(location, parent)
+                location.parent = parent
+            location.path = _path_of(location.parent, location.name)
+            location.updated_at = timezone.now()
+            after = changelog.snapshot(location, (*LOCATION_FIELDS, "path"))
+            changes = changelog.diff(before, after)
+            if changes:
+                location.save()
+                if "path" in changes:
+                    _rewrite_subtree_paths(location)
+                changelog.record(
+                    actor=actor,
+                    action="update",
+                    entity_type="location",
+                    entity_key=location.code,
+                    changes=changes,
+                )
+    except IntegrityError as exc:
+        raise _duplicate_error(exc) from exc
+    return location
+
+
+def location_delete(*, actor: Actor, location: StorageLocation) -> None:
+    """Delete an empty location with no history and no children; otherwise 409 (archive it
+    instead, which keeps its history)."""
+    with transaction.atomic():
+        if StockBalance.objects.filter(location=location, quantity__gt=0).exists():
+            raise Conflict(
+                "This location holds stock: move it out first, or archive the location.",
+                code="has_stock",
+            )
+        if location.children.exists():
+            raise Conflict("This location has locations inside it.", code="has_children")
+        if location.movements.exists():
+            raise Conflict(
+                "This location has stock history; archive it instead to keep the history.",
+                code="has_history",
+            )
+        code = location.code
+        StockBalance.objects.filter(location=location).delete()
+        location.delete()
+        changelog.record(actor=actor, action="delete", entity_type="location", entity_key=code)
+
+
+# Lots -----------------------------------------------------------------------------------------
+
+LOT_FIELDS = ("name", "description", "expiry_date", "reference")
+
+
+def _next_lot_name() -> str:
+    today = timezone.now().strftime("%Y%m%d")
+    prefix = f"LOT-{today}-"
+    taken = Lot.objects.filter(name__startswith=prefix).count()
+    return f"{prefix}{taken + 1:04d}"
+
+
+def lot_create(
+    *,
+    actor: Actor,
+    name: str = "",
+    description: str = "",
+    expiry_date: date | None = None,
+    reference: str = "",
+    tags: list[str] | None = None,
+) -> Lot:
+    """Create a lot; without a name one is generated (LOT-<date>-<n>)."""
+    try:
+        with transaction.atomic():
+            lot = Lot.objects.create(
+                name=name or _next_lot_name(),
+                description=description,
+                expiry_date=expiry_date,
+                reference=reference,
+            )
+            if tags:
+                lot.tags.set(_tags(tags))
+            changelog.record(
+                actor=actor,
+                action="create",
+                entity_type="lot",
+                entity_key=lot.name,
+                changes=changelog.diff({}, changelog.snapshot(lot, LOT_FIELDS))
+                | ({"tags": [None, sorted(tags)]} if tags else {}),
+            )
+    except IntegrityError as exc:
+        raise Conflict(
+            f"A lot named {name!r} already exists.",
+            code="duplicate",
+            errors={"name": ["Already taken."]},
+        ) from exc
+    return lot
+
+
+def lot_update(*, actor: Actor, lot: Lot, tags: list[str] | None = None, **fields) -> Lot:
+    """Edit a lot; only the fields given change."""
+    unknown = set(fields) - set(LOT_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    try:
+        with transaction.atomic():
+            lot = Lot.objects.select_for_update().get(pk=lot.pk)
+            before = changelog.snapshot(lot, fields)
+            old_tags = sorted(lot.tags.values_list("name", flat=True))
+            for name, value in fields.items():
+                setattr(lot, name, value)
+            changes = changelog.diff(before, changelog.snapshot(lot, fields))
+            if changes:
+                lot.save(update_fields=list(fields))
+            if tags is not None and sorted(tags) != old_tags:
+                lot.tags.set(_tags(tags))
+                changes["tags"] = [old_tags, sorted(tags)]
+            if changes:
+                changelog.record(
+                    actor=actor,
+                    action="update",
+                    entity_type="lot",
+                    entity_key=lot.name,
+                    changes=changes,
+                )
+    except IntegrityError as exc:
+        raise Conflict("Another lot has this name.", code="duplicate") from exc
+    return lot
+
+
+def _tags(names: list[str]) -> list[Tag]:
+    names = sorted({name.strip() for name in names if name.strip()})
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    missing = [Tag(name=name) for name in names if name not in existing]
+    Tag.objects.bulk_create(missing, ignore_conflicts=True)
+    return list(Tag.objects.filter(name__in=names))

@@ -1,0 +1,51 @@
+"""Arrangements shared by the stock tests."""
+
+from decimal import Decimal
+
+from accounts.actors import Actor
+from inventory.models import StockBalance, StockMovement, StorageLocation
+from inventory.services import stock as ledger
+from tests.factories import PartFactory
+
+SYSTEM = Actor.system("tests")
+
+
+def location(code: str, *, parent: StorageLocation | None = None, **settings) -> StorageLocation:
+    name = settings.pop("name", code)
+    path = f"{parent.path} / {name}" if parent else name
+    return StorageLocation.objects.create(
+        code=code, name=name, parent=parent, path=path, **settings
+    )
+
+
+def part(ipn: str = "RES-1", **fields):
+    return PartFactory(ipn=ipn, **fields)
+
+
+def receive(part, where, quantity, **kwargs):
+    return ledger.stock_add(
+        actor=SYSTEM, part=part, location=where, quantity=Decimal(quantity), **kwargs
+    )
+
+
+def on_hand(part, where=None) -> Decimal:
+    balances = StockBalance.objects.filter(part=part, status="on_hand")
+    if where is not None:
+        balances = balances.filter(location=where)
+    return sum((b.quantity for b in balances), Decimal(0))
+
+
+def assert_ledger_matches_balances() -> None:
+    """The invariant of DESIGN.md: every balance is the sum of its movements, and no on-hand
+    balance is negative."""
+    sums: dict[tuple, Decimal] = {}
+    for m in StockMovement.objects.all():
+        key = (m.part_id, m.location_id, m.lot_id, m.status)
+        sums[key] = sums.get(key, Decimal(0)) + m.quantity
+    balances = {
+        (b.part_id, b.location_id, b.lot_id, b.status): b.quantity
+        for b in StockBalance.objects.all()
+    }
+    for key in set(sums) | set(balances):
+        assert sums.get(key, Decimal(0)) == balances.get(key, Decimal(0)), key
+    assert not StockBalance.objects.filter(quantity__lt=0).exists()

@@ -1,0 +1,81 @@
+import pytest
+
+from inventory.models import ChangelogEntry, StorageLocation
+
+from .stock_helpers import location, part, receive
+
+pytestmark = pytest.mark.django_db
+
+
+def create(client, **body):
+    return client.post("/api/v1/locations", body, format="json")
+
+
+def test_locations_form_a_tree_with_full_paths(as_manager):
+    site = create(as_manager, name="Lab", code="LAB").json()
+    room = create(as_manager, name="Room 2", code="R2", parent=site["id"]).json()
+    shelf = create(as_manager, name="Shelf A", code="R2-A", parent=room["id"]).json()
+    assert shelf["path"] == "Lab / Room 2 / Shelf A"
+    renamed = as_manager.put(f"/api/v1/locations/{room['id']}", {"name": "Store"}, format="json")
+    assert renamed.status_code == 200
+    assert StorageLocation.objects.get(code="R2-A").path == "Lab / Store / Shelf A"
+
+
+def test_names_are_unique_among_siblings_and_codes_everywhere(as_manager):
+    site = create(as_manager, name="Lab", code="LAB").json()
+    create(as_manager, name="Shelf", code="S1", parent=site["id"])
+    assert create(as_manager, name="Shelf", code="S2", parent=site["id"]).status_code == 409
+    assert create(as_manager, name="Other", code="S1", parent=site["id"]).status_code == 409
+    assert create(as_manager, name="Lab", code="LAB2").status_code == 409
+    other = create(as_manager, name="Other site", code="OS").json()
+    assert create(as_manager, name="Shelf", code="S3", parent=other["id"]).status_code == 201
+
+
+def test_a_location_cannot_move_inside_itself(as_manager):
+    site = create(as_manager, name="Lab", code="LAB").json()
+    room = create(as_manager, name="Room", code="R", parent=site["id"]).json()
+    response = as_manager.put(
+        f"/api/v1/locations/{site['id']}", {"parent": room["id"]}, format="json"
+    )
+    assert response.status_code == 400
+
+
+def test_deleting_a_location_with_stock_is_409_and_archiving_hides_it(as_manager):
+    shelf = location("A1")
+    receive(part("RES-1"), shelf, 1)
+    assert as_manager.delete(f"/api/v1/locations/{shelf.pk}").status_code == 409
+    assert (
+        as_manager.put(
+            f"/api/v1/locations/{shelf.pk}", {"archived": True}, format="json"
+        ).status_code
+        == 200
+    )
+    listed = [loc["code"] for loc in as_manager.get("/api/v1/locations").json()["results"]]
+    assert "A1" not in listed
+    archived = as_manager.get("/api/v1/locations", {"archived": "true"}).json()["results"]
+    assert [loc["code"] for loc in archived] == ["A1"]
+    # Its history stays readable.
+    assert as_manager.get("/api/v1/stock/movements", {"location": "A1"}).json()["count"] == 1
+
+
+def test_an_empty_location_can_be_deleted(as_manager):
+    shelf = location("A1")
+    assert as_manager.delete(f"/api/v1/locations/{shelf.pk}").status_code == 204
+    assert ChangelogEntry.objects.filter(entity_type="location", action="delete").exists()
+
+
+def test_clerks_cannot_arrange_locations(as_clerk):
+    assert create(as_clerk, name="Lab", code="LAB").status_code == 403
+
+
+def test_lots_get_generated_names_and_keep_tags(as_clerk):
+    lot = as_clerk.post(
+        "/api/v1/lots", {"tags": ["esd", "reel"], "reference": "PO-1"}, format="json"
+    )
+    assert lot.status_code == 201
+    body = lot.json()
+    assert body["name"].startswith("LOT-")
+    assert body["tags"] == ["esd", "reel"]
+    edited = as_clerk.put(f"/api/v1/lots/{body['id']}", {"tags": ["esd"]}, format="json").json()
+    assert edited["tags"] == ["esd"]
+    assert as_clerk.post("/api/v1/lots", {"name": body["name"]}, format="json").status_code == 409
