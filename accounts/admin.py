@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
 
 from config.errors import ServiceError
 
@@ -8,12 +10,34 @@ from .actors import Actor
 from .models import ApiToken, User
 
 
+class WarecacheUserChangeForm(UserChangeForm):
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            services.user_check_admin_change(
+                user=self.instance,
+                role=cleaned.get("role", self.instance.role),
+                is_active=cleaned.get("is_active", self.instance.is_active),
+                is_superuser=cleaned.get("is_superuser", self.instance.is_superuser),
+            )
+        except ServiceError as exc:
+            raise ValidationError(exc.detail) from exc
+        return cleaned
+
+
 @admin.register(User)
 class WarecacheUserAdmin(UserAdmin):
+    form = WarecacheUserChangeForm
     list_display = (*UserAdmin.list_display, "role")
     list_filter = ("role", *UserAdmin.list_filter)
     fieldsets = (*UserAdmin.fieldsets, ("Warecache", {"fields": ("role",)}))
     add_fieldsets = (*UserAdmin.add_fieldsets, ("Warecache", {"fields": ("role",)}))
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Through the service so that admin edits reach the changelog like API edits do.
+        services.user_save_from_admin(
+            actor=Actor.for_user(request.user), user=obj, created=not change
+        )
 
 
 TOKEN_TIMES = ("created_at", "expires_at", "last_used_at", "revoked_at")

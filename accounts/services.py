@@ -165,6 +165,38 @@ def user_set_role(*, actor: Actor, user: User, role: Role) -> User:
     return user
 
 
+ADMIN_FORM_FIELDS = ("username", *PROFILE_FIELDS, "role", "is_staff", "is_superuser")
+
+
+def user_check_admin_change(*, user: User, role: str, is_active: bool, is_superuser: bool) -> None:
+    """Refuse an edit that would leave no active admin (the admin's form calls this to show
+    the refusal at the form, before anything is saved)."""
+    if user.pk is None:
+        return
+    original = User.objects.get(pk=user.pk)
+    stays_admin = is_active and (is_superuser or role == Role.ADMIN)
+    if original.is_active and original.has_role(Role.ADMIN) and not stays_admin:
+        _ensure_admin_remains(original, "demote or deactivate")
+
+
+def user_save_from_admin(*, actor: Actor, user: User, created: bool) -> None:
+    """Save a user edited in the Django admin, with the changelog entry the API would write."""
+    with transaction.atomic():
+        before = (
+            {} if created else changelog.snapshot(User.objects.get(pk=user.pk), ADMIN_FORM_FIELDS)
+        )
+        user.save()
+        changes = changelog.diff(before, changelog.snapshot(user, ADMIN_FORM_FIELDS))
+        if changes:
+            changelog.record(
+                actor=actor,
+                action="create" if created else "update",
+                entity_type="user",
+                entity_key=user.username,
+                changes=changes,
+            )
+
+
 def ensure_admin_account(*, username: str, password: str) -> tuple[User, bool]:
     """Create the first admin if no admin exists yet; returns (user, created)."""
     existing = User.objects.filter(is_superuser=True).order_by("pk").first()

@@ -211,7 +211,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/(api/v1|auth|server)",
-    "ENUM_NAME_OVERRIDES": {"RoleEnum": "accounts.models.Role"},
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "accounts.models.Role",
+        "StockStatusEnum": "inventory.models.stock.StockStatus",
+        "HealthStatusEnum": [("ok", "ok"), ("degraded", "degraded")],
+    },
 }
 
 # Warecache's own knobs.
@@ -221,6 +225,19 @@ LOGIN_THROTTLE = {
     "per_address": env_int("LOGIN_THROTTLE_PER_ADDRESS", 30),
 }
 API_TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+def _retention_days() -> int | None:
+    # Unset or empty: the changelog is kept forever.
+    value = os.environ.get("CHANGELOG_RETENTION_DAYS", "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfigured("CHANGELOG_RETENTION_DAYS must be a whole number of days >= 1")
+    return int(value)
+
+
+CHANGELOG_RETENTION_DAYS = _retention_days()
 
 # Celery: a broker that needs no server unless CELERY_BROKER_URL says otherwise.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
@@ -243,7 +260,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Applies CHANGELOG_RETENTION_DAYS; does nothing when the changelog is kept forever.
+    "changelog-prune": {"task": "inventory.tasks.changelog_prune", "schedule": timedelta(days=1)},
+}
 CELERY_TIMEZONE = "UTC"
 WORKER_PING_TIMEOUT = float(os.environ.get("WORKER_PING_TIMEOUT", "1.0"))
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.actors import Actor
-from accounts.models import ApiToken, hash_api_token
+from accounts.models import ApiToken, User, hash_api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -288,3 +288,56 @@ def test_admin_user_list_shows_roles(admin_client, clerk_user):
     response = admin_client.get(reverse("admin:accounts_user_changelist") + "?role__exact=clerk")
     assert response.status_code == 200
     assert "clara" in response.content.decode()
+
+
+def test_admin_edits_of_a_user_reach_the_changelog(client, db):
+    from inventory.models import ChangelogEntry
+    from tests.conftest import make_user
+
+    root = make_user("root", "admin", is_staff=True, is_superuser=True)
+    make_user("vera", "viewer")
+    client.force_login(root)
+    vera = User.objects.get(username="vera")
+    page = client.get(f"/admin/accounts/user/{vera.pk}/change/")
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "role": "clerk",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "is_active": "on",
+            "username": "vera",
+            "password": vera.password,
+        }
+    )
+    data.pop("groups", None)
+    data.pop("user_permissions", None)
+    data.pop("last_login", None)
+    data.pop("date_joined", None)
+    response = client.post(f"/admin/accounts/user/{vera.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    entry = ChangelogEntry.objects.get(entity_type="user", entity_key="vera", action="update")
+    assert entry.changes["role"] == ["viewer", "clerk"]
+    assert entry.actor_name == "root"
+
+
+def test_admin_cannot_demote_the_last_admin(client, db):
+    from tests.conftest import make_user
+
+    root = make_user("root", "admin", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    data = {
+        "username": "root",
+        "role": "viewer",
+        "is_active": "on",
+        "is_staff": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+        "password": root.password,
+    }
+    response = client.post(f"/admin/accounts/user/{root.pk}/change/", data)
+    assert response.status_code == 200  # the form again, with the refusal
+    assert "last active admin" in response.content.decode()
+    root.refresh_from_db()
+    assert root.is_superuser
