@@ -1,4 +1,3 @@
-
 import pytest
 
 from inventory.models import ChangelogEntry, Lot, StockMovement

@@ -1,0 +1,347 @@
+"""Read paths for the parts catalogue: part types, part lists with info filters, lookups by
+key, MPN search, alternates. Every queryset here comes shaped for its serializer: a page of
+parts costs the same few queries whatever its length."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from config.errors import NotFound, ValidationFailed
+
+from ..models import InfoKey, Part, PartAlternate, PartInfoValue, PartType
+from ..models.catalogue import normalize_mpn
+from ..units import UnitError, format_quantity, parse_quantity
+
+ORDERING_FIELDS = ("ipn", "mpn", "manufacturer", "description", "created_at", "updated_at")
+MPN_SEARCH_LIMIT = 50
+MPN_SEARCH_MAX_LIMIT = 200
+# Equality on stored floats: "10k" and 10000.0000000001 are the same resistor.
+_RELATIVE_TOLERANCE = 1e-9
+_MPN_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # what normalize_mpn leaves
+
+
+# ---------------------------------------------------------------------------------------------
+# Part types
+
+
+def part_types() -> QuerySet[PartType]:
+    """Part types with their info keys and how many parts each has, in two queries."""
+    return PartType.objects.annotate(part_count=Count("parts")).prefetch_related("info_keys")
+
+
+def part_type_by_ref(ref: str) -> PartType:
+    """A part type by numeric id or by slug (slugs are never all digits)."""
+    lookup = {"pk": int(ref)} if ref.isdigit() else {"slug": ref}
+    part_type = part_types().filter(**lookup).first()
+    if part_type is None:
+        raise NotFound(f"No part type {ref!r}.")
+    return part_type
+
+
+def part_type_by_slug(slug: str) -> PartType:
+    part_type = PartType.objects.prefetch_related("info_keys").filter(slug=slug).first()
+    if part_type is None:
+        raise NotFound(f"No part type {slug!r}.")
+    return part_type
+
+
+def info_keys(part_type: PartType) -> QuerySet[InfoKey]:
+    return InfoKey.objects.filter(part_type=part_type).order_by("position", "key")
+
+
+# ---------------------------------------------------------------------------------------------
+# Parts
+
+
+def parts() -> QuerySet[Part]:
+    """Parts with what ``PartSerializer`` reads: the type, its info keys (for display units)
+    and the tags; three queries for any number of rows."""
+    return Part.objects.select_related("part_type").prefetch_related(
+        "tags", Prefetch("part_type__info_keys", queryset=InfoKey.objects.order_by("position"))
+    )
+
+
+def parts_of_type(part_type: PartType) -> QuerySet[Part]:
+    return parts().filter(part_type=part_type).order_by("ipn")
+
+
+def part_by_key(ptype: str, ipn: str) -> Part:
+    """The part ``ipn`` if it is of type ``ptype``; a part of another type is a 404 too."""
+    part = parts().filter(part_type__slug=ptype, ipn=ipn).first()
+    if part is None:
+        raise NotFound(f"No part {ipn!r} of type {ptype!r}.")
+    return part
+
+
+def part_by_ipn(ipn: str) -> Part | None:
+    """The part with this IPN, of any type (IPNs are unique across types)."""
+    return parts().filter(ipn=ipn).first()
+
+
+def parts_by_keys(
+    keys: Sequence[tuple[str, str]],
+) -> tuple[list[Part], list[tuple[str, str]]]:
+    """Look up many ``(ptype, ipn)`` keys in three queries whatever their number. Returns the
+    parts found, in the order asked (each once), and the keys not found."""
+    wanted = list(dict.fromkeys(keys))
+    by_ipn = {part.ipn: part for part in parts().filter(ipn__in={ipn for _t, ipn in wanted})}
+    found, missing = [], []
+    for ptype, ipn in wanted:
+        part = by_ipn.get(ipn)
+        if part is not None and part.part_type.slug == ptype:
+            found.append(part)
+        else:
+            missing.append((ptype, ipn))
+    return found, missing
+
+
+def search(queryset: QuerySet[Part], term: str) -> QuerySet[Part]:
+    """Parts whose IPN, MPN (punctuation ignored), manufacturer or description contain
+    ``term``."""
+    term = term.strip()
+    if not term:
+        return queryset
+    condition = (
+        Q(ipn__icontains=term)
+        | Q(mpn__icontains=term)
+        | Q(manufacturer__icontains=term)
+        | Q(description__icontains=term)
+    )
+    normalized = normalize_mpn(term)
+    if normalized:
+        condition |= Q(mpn_normalized__contains=normalized)
+    return queryset.filter(condition)
+
+
+def with_tags(queryset: QuerySet[Part], names: Iterable[str]) -> QuerySet[Part]:
+    """Parts that carry every one of the tags."""
+    for name in names:
+        queryset = queryset.filter(tags__name=name)
+    return queryset
+
+
+# ---------------------------------------------------------------------------------------------
+# Info filters and ordering
+
+
+@dataclass
+class _KeyFilter:
+    equals: list[Any]
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+def _filter_value(key: InfoKey, raw: str) -> Any:
+    if key.is_numeric:
+        return float(parse_quantity(raw, key.unit if key.kind == InfoKey.Kind.QUANTITY else ""))
+    if key.kind == InfoKey.Kind.BOOLEAN:
+        text = raw.strip().lower()
+        if text in {"true", "yes", "1"}:
+            return "true"
+        if text in {"false", "no", "0"}:
+            return "false"
+        raise ValueError(f"{raw!r} is not true or false.")
+    if key.kind == InfoKey.Kind.CHOICE:
+        by_fold = {str(choice).casefold(): str(choice) for choice in key.choices}
+        return by_fold.get(raw.strip().casefold(), raw.strip())
+    return raw.strip()
+
+
+def parse_info_filters(part_type: PartType, params: Mapping[str, Any]) -> dict[InfoKey, _KeyFilter]:
+    """Read ``info.<key>=<value>`` (equality; repeat it for "any of"), ``info.<key>.min=`` and
+    ``info.<key>.max=`` (numeric keys only, inclusive) from query parameters. Quantities may
+    carry units (``info.resistance.min=1k``). Unknown keys, operators or values are a 400 with
+    errors keyed by the parameter."""
+    by_key = {key.key: key for key in part_type.info_keys.all()}
+    filters: dict[InfoKey, _KeyFilter] = {}
+    errors: dict[str, list[str]] = {}
+    for name in params:
+        if not name.startswith("info."):
+            continue
+        key_name, _dot, operator = name[len("info.") :].partition(".")
+        key = by_key.get(key_name)
+        if key is None:
+            errors[name] = [f"Unknown info key {key_name!r} for part type {part_type.slug!r}."]
+            continue
+        if operator not in {"", "min", "max"}:
+            errors[name] = ["Use info.<key>, info.<key>.min or info.<key>.max."]
+            continue
+        if operator and not key.is_numeric:
+            errors[name] = [f"{key_name!r} is not numeric: only equality applies."]
+            continue
+        raw_values = params.getlist(name) if hasattr(params, "getlist") else [params[name]]
+        entry = filters.setdefault(key, _KeyFilter(equals=[]))
+        try:
+            values = [_filter_value(key, str(raw)) for raw in raw_values]
+        except (UnitError, ValueError) as exc:
+            errors[name] = [str(exc)]
+            continue
+        if operator == "min":
+            entry.minimum = max(values)
+        elif operator == "max":
+            entry.maximum = min(values)
+        else:
+            entry.equals.extend(values)
+    if errors:
+        raise ValidationFailed("Some info filters are not valid.", errors=errors)
+    return filters
+
+
+def _near(value: float) -> Q:
+    margin = abs(value) * _RELATIVE_TOLERANCE
+    return Q(number__gte=value - margin, number__lte=value + margin)
+
+
+def filter_by_info(queryset: QuerySet[Part], filters: Mapping[InfoKey, _KeyFilter]) -> QuerySet:
+    """Narrow ``queryset`` with one ``PartInfoValue`` subquery per key, each answered from the
+    ``(info_key, number)`` or ``(info_key, text)`` index."""
+    for key, entry in filters.items():
+        values = PartInfoValue.objects.filter(info_key=key)
+        if key.is_numeric:
+            if entry.minimum is not None:
+                values = values.filter(number__gte=entry.minimum - abs(entry.minimum) * 1e-9)
+            if entry.maximum is not None:
+                values = values.filter(number__lte=entry.maximum + abs(entry.maximum) * 1e-9)
+            if entry.equals:
+                any_of = Q()
+                for value in entry.equals:
+                    any_of |= _near(value)
+                values = values.filter(any_of)
+        elif entry.equals:
+            values = values.filter(text__in=entry.equals)
+        queryset = queryset.filter(pk__in=values.values("part_id"))
+    return queryset
+
+
+def order_parts(queryset: QuerySet[Part], part_type: PartType, ordering: str) -> QuerySet[Part]:
+    """``ordering``: comma-separated fields, each optionally prefixed with ``-``: ipn, mpn,
+    manufacturer, description, created_at, updated_at or ``info.<key>`` (numbers sort
+    numerically; parts without the value come last). The IPN breaks ties."""
+    by_key = {key.key: key for key in part_type.info_keys.all()}
+    terms = []
+    for raw in [item.strip() for item in ordering.split(",") if item.strip()]:
+        descending = raw.startswith("-")
+        name = raw.lstrip("-")
+        if name in ORDERING_FIELDS:
+            terms.append(F(name).desc() if descending else F(name).asc())
+            continue
+        key = by_key.get(name[len("info.") :]) if name.startswith("info.") else None
+        if key is None:
+            allowed = ", ".join([*ORDERING_FIELDS, "info.<key>"])
+            raise ValidationFailed(
+                "Unknown ordering.", errors={"ordering": [f"{raw!r}: use one of {allowed}."]}
+            )
+        alias = f"_order_{key.key}"
+        column = "number" if key.is_numeric else "text"
+        value = PartInfoValue.objects.filter(part=OuterRef("pk"), info_key=key).values(column)
+        queryset = queryset.alias(**{alias: Subquery(value[:1])})
+        terms.append(
+            F(alias).desc(nulls_last=True) if descending else F(alias).asc(nulls_last=True)
+        )
+    return queryset.order_by(*terms, "ipn")
+
+
+def display_info(info_keys: Iterable[InfoKey], info: Mapping[str, Any]) -> dict[str, str]:
+    """Info values as people read them: ``{"resistance": "10 kΩ", "smd": "yes"}``."""
+    shown = {}
+    for key in info_keys:
+        if key.key not in info:
+            continue
+        value = info[key.key]
+        if key.kind == InfoKey.Kind.QUANTITY:
+            shown[key.key] = format_quantity(value, key.unit)
+        elif key.kind == InfoKey.Kind.NUMBER:
+            shown[key.key] = format_quantity(value)
+        elif key.kind == InfoKey.Kind.BOOLEAN:
+            shown[key.key] = "yes" if value else "no"
+        else:
+            shown[key.key] = str(value)
+    return shown
+
+
+# ---------------------------------------------------------------------------------------------
+# MPN search and alternates
+
+
+def _prefix_upper_bound(prefix: str) -> str | None:
+    """The smallest normalised MPN above every MPN starting with ``prefix``, so that a prefix
+    search is an index range (``>= prefix AND < bound``) under any collation."""
+    chars = list(prefix)
+    while chars:
+        position = _MPN_ALPHABET.index(chars.pop())
+        if position + 1 < len(_MPN_ALPHABET):
+            return "".join(chars) + _MPN_ALPHABET[position + 1]
+    return None
+
+
+def search_mpn(mpn: str, *, limit: int = MPN_SEARCH_LIMIT) -> tuple[list[Part], bool]:
+    """Parts of any type whose MPN matches ``mpn`` ignoring case and punctuation: exact
+    matches first, then MPNs that start with it, then (for 3+ characters) MPNs that contain
+    it; at most ``limit`` parts, each with ``match`` set to "exact", "prefix" or "contains".
+    Returns the parts and whether more matched. At most five queries."""
+    normalized = normalize_mpn(mpn)
+    if not normalized:
+        raise ValidationFailed(
+            "The MPN has no letters or digits.", errors={"mpn": ["Give letters or digits."]}
+        )
+    bound = _prefix_upper_bound(normalized)
+    ranked: list[tuple[int, str]] = []
+    base = Part.objects.order_by("mpn_normalized", "ipn").values_list("pk", flat=True)
+    prefix = base.filter(mpn_normalized__gt=normalized)
+    if bound is not None:
+        prefix = prefix.filter(mpn_normalized__lt=bound)
+    stages = [
+        ("exact", base.filter(mpn_normalized=normalized)),
+        ("prefix", prefix),
+    ]
+    if len(normalized) >= 3:
+        stages.append(("contains", base.filter(mpn_normalized__contains=normalized)))
+    seen: set[int] = set()
+    for match, rows in stages:
+        room = limit + 1 - len(ranked)
+        if room <= 0:
+            break
+        if seen:
+            rows = rows.exclude(pk__in=seen)
+        for pk in rows[:room]:
+            seen.add(pk)
+            ranked.append((pk, match))
+    truncated = len(ranked) > limit
+    ranked = ranked[:limit]
+    by_pk = parts().in_bulk([pk for pk, _match in ranked])
+    found = []
+    for pk, match in ranked:
+        part = by_pk[pk]
+        part.match = match
+        found.append(part)
+    return found, truncated
+
+
+@dataclass
+class AlternateLink:
+    part: Part
+    note: str
+    created_at: Any
+
+
+def alternates_of(part: Part) -> list[AlternateLink]:
+    """The parts linked to ``part`` as alternates (either side of the link), by IPN; four
+    queries whatever their number."""
+    links = list(
+        PartAlternate.objects.filter(Q(part_a=part) | Q(part_b=part)).values(
+            "part_a_id", "part_b_id", "note", "created_at"
+        )
+    )
+    other = {
+        (row["part_b_id"] if row["part_a_id"] == part.pk else row["part_a_id"]): row
+        for row in links
+    }
+    by_pk = parts().in_bulk(list(other))
+    found = [
+        AlternateLink(part=by_pk[pk], note=row["note"], created_at=row["created_at"])
+        for pk, row in other.items()
+        if pk in by_pk
+    ]
+    return sorted(found, key=lambda link: link.part.ipn)

@@ -1,0 +1,291 @@
+"""Finding parts: list filters and ordering, MPN search, batch lookup, CSV/JSON export, and
+what each read endpoint costs in queries."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from accounts.actors import Actor
+from inventory.services import catalogue as services
+from tests.factories import make_resistor_type
+
+pytestmark = pytest.mark.django_db
+SYSTEM = Actor.system("tests")
+# Every API request spends two queries on its token (lookup + last-used stamp).
+AUTH = 2
+
+
+@pytest.fixture
+def resistors():
+    return make_resistor_type()
+
+
+def add(part_type, **fields):
+    return services.part_create(actor=SYSTEM, part_type=part_type, **fields)
+
+
+def ipns(response):
+    assert response.status_code == 200, response.json()
+    return [part["ipn"] for part in response.json()["results"]]
+
+
+@pytest.fixture
+def assortment(resistors):
+    add(resistors, ipn="R-10K-A", info={"resistance": "10k", "package": "0603"}, tags=["smd"])
+    add(resistors, ipn="R-10K-B", info={"resistance": "10 kΩ", "package": "0805"})
+    add(resistors, ipn="R-10K-C", info={"resistance": "10000 ohm", "smd": True}, archived=True)
+    add(resistors, ipn="R-2K2", info={"resistance": "2k2"}, manufacturer="Vishay")
+    add(resistors, ipn="R-100K", info={"resistance": "100k"}, tags=["smd", "precision"])
+    add(resistors, ipn="R-4R7", info={"resistance": "4R7"}, description="Shunt")
+
+
+# --- list filters -----------------------------------------------------------------------------
+
+
+def test_list_is_paginated_and_ordered_by_ipn(as_viewer, assortment):
+    response = as_viewer.get("/api/v1/parts/resistor?page_size=2")
+    body = response.json()
+    assert body["count"] == 6
+    assert [p["ipn"] for p in body["results"]] == ["R-100K", "R-10K-A"]
+    assert body["next"].endswith("page=2&page_size=2")
+
+
+def test_equal_quantities_written_differently_are_found_together(as_viewer, assortment):
+    response = as_viewer.get("/api/v1/parts/resistor?info.resistance=10k")
+    assert ipns(response) == ["R-10K-A", "R-10K-B", "R-10K-C"]
+
+
+def test_range_filter_with_units_and_numeric_ordering(as_viewer, assortment):
+    url = "/api/v1/parts/resistor?info.resistance.min=1k&info.resistance.max=20k"
+    response = as_viewer.get(url + "&ordering=info.resistance")
+    assert ipns(response) == ["R-2K2", "R-10K-A", "R-10K-B", "R-10K-C"]
+    descending = as_viewer.get(url + "&ordering=-info.resistance,-ipn")
+    assert ipns(descending) == ["R-10K-C", "R-10K-B", "R-10K-A", "R-2K2"]
+
+
+def test_ordering_by_info_sorts_numerically_not_as_text(as_viewer, assortment):
+    response = as_viewer.get("/api/v1/parts/resistor?ordering=info.resistance")
+    assert ipns(response) == ["R-4R7", "R-2K2", "R-10K-A", "R-10K-B", "R-10K-C", "R-100K"]
+
+
+def test_parts_without_the_sorted_value_come_last(as_viewer, assortment):
+    response = as_viewer.get("/api/v1/parts/resistor?ordering=info.package")
+    assert ipns(response)[:2] == ["R-10K-A", "R-10K-B"]
+
+
+def test_choice_and_boolean_filters(as_viewer, assortment):
+    assert ipns(as_viewer.get("/api/v1/parts/resistor?info.package=0805")) == ["R-10K-B"]
+    both = "/api/v1/parts/resistor?info.package=0603&info.package=0805"
+    assert ipns(as_viewer.get(both)) == ["R-10K-A", "R-10K-B"]
+    assert ipns(as_viewer.get("/api/v1/parts/resistor?info.smd=yes")) == ["R-10K-C"]
+
+
+def test_search_tags_manufacturer_and_archived_filters(as_viewer, assortment):
+    assert ipns(as_viewer.get("/api/v1/parts/resistor?search=shunt")) == ["R-4R7"]
+    assert ipns(as_viewer.get("/api/v1/parts/resistor?tags=smd,precision")) == ["R-100K"]
+    assert ipns(as_viewer.get("/api/v1/parts/resistor?manufacturer=VISHAY")) == ["R-2K2"]
+    assert ipns(as_viewer.get("/api/v1/parts/resistor?archived=true")) == ["R-10K-C"]
+    assert len(ipns(as_viewer.get("/api/v1/parts/resistor?archived=false"))) == 5
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("info.colour=red", "info.colour"),
+        ("info.resistance=10 V", "info.resistance"),
+        ("info.resistance.between=1", "info.resistance.between"),
+        ("info.package.min=1", "info.package.min"),
+        ("info.smd=perhaps", "info.smd"),
+        ("ordering=info.colour", "ordering"),
+        ("ordering=password", "ordering"),
+        ("format=xml", "format"),
+    ],
+)
+def test_invalid_filters_are_400_with_the_parameter_named(as_viewer, assortment, query, field):
+    response = as_viewer.get(f"/api/v1/parts/resistor?{query}")
+    assert response.status_code == 400
+    assert field in response.json()["errors"], response.json()
+
+
+def test_list_of_an_unknown_type_is_404(as_viewer):
+    assert as_viewer.get("/api/v1/parts/nope").status_code == 404
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def test_csv_export_streams_every_matching_part(as_viewer, assortment):
+    response = as_viewer.get(
+        "/api/v1/parts/resistor?format=csv&page_size=1&info.resistance.max=20k&archived=false"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="resistor-parts.csv"' in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row["ipn"] for row in rows] == ["R-10K-A", "R-10K-B", "R-2K2", "R-4R7"]
+    first = rows[0]
+    assert first["info.resistance"] == "10000"
+    assert first["info.package"] == "0603"
+    assert first["info.smd"] == ""
+    assert first["tags"] == "smd"
+    assert first["archived"] == "false"
+    assert rows[3]["info.resistance"] == "4.7"
+
+
+def test_json_export_is_an_array_of_parts_not_a_page(as_viewer, assortment):
+    response = as_viewer.get("/api/v1/parts/resistor?format=json&ordering=-ipn&page_size=1")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "attachment" in response["Content-Disposition"]
+    parts = json.loads(b"".join(response.streaming_content))
+    assert len(parts) == 6
+    assert parts[0]["ipn"] == "R-4R7"
+    assert parts[0]["info_display"] == {"resistance": "4.7 Ω"}
+    detail = as_viewer.get("/api/v1/parts/resistor/R-4R7").json()
+    assert parts[0] == detail
+
+
+def test_export_of_nothing_is_a_header_or_an_empty_array(as_viewer, resistors):
+    text = b"".join(as_viewer.get("/api/v1/parts/resistor?format=csv").streaming_content)
+    assert text.decode().splitlines()[0].startswith("ipn,mpn,manufacturer")
+    empty = b"".join(as_viewer.get("/api/v1/parts/resistor?format=json").streaming_content)
+    assert json.loads(empty) == []
+
+
+# --- MPN search -------------------------------------------------------------------------------
+
+
+def test_mpn_search_ranks_exact_then_prefix_then_contains_across_types(as_viewer, resistors):
+    capacitors = services.part_type_create(actor=SYSTEM, slug="capacitor", name="Caps")
+    add(resistors, ipn="R-1", mpn="XRC0603-10K", info={"resistance": 1})
+    add(capacitors, ipn="C-1", mpn="RC0603FR-10K")
+    add(resistors, ipn="R-2", mpn="rc0603", info={"resistance": 1})
+    add(resistors, ipn="R-3", mpn="LM358", info={"resistance": 1})
+    response = as_viewer.get("/api/v1/parts/search/RC-0603")
+    assert response.status_code == 200
+    body = response.json()
+    assert [(p["ipn"], p["match"]) for p in body["results"]] == [
+        ("R-2", "exact"),
+        ("C-1", "prefix"),
+        ("R-1", "contains"),
+    ]
+    assert body["truncated"] is False
+    assert body["results"][1]["part_type"] == "capacitor"
+
+
+def test_mpn_search_ignores_case_and_punctuation(as_viewer, resistors):
+    add(resistors, ipn="R-1", mpn="GRM188R71H104KA93D", info={"resistance": 1})
+    response = as_viewer.get("/api/v1/parts/search/grm188r71h-104ka93d")
+    assert [(p["ipn"], p["match"]) for p in response.json()["results"]] == [("R-1", "exact")]
+
+
+def test_mpn_search_accepts_slashes_in_the_mpn(as_viewer, resistors):
+    add(resistors, ipn="R-1", mpn="LM358/NOPB", info={"resistance": 1})
+    assert ipns(as_viewer.get("/api/v1/parts/search/LM358/NOPB")) == ["R-1"]
+
+
+def test_mpn_search_is_bounded_and_says_when_it_cut(as_viewer, resistors):
+    rows = [{"mpn": f"ABC{n:03d}", "info": {"resistance": 1}} for n in range(12)]
+    services.parts_create_many(actor=SYSTEM, part_type=resistors, rows=rows)
+    body = as_viewer.get("/api/v1/parts/search/ABC?limit=5").json()
+    assert len(body["results"]) == 5
+    assert body["truncated"] is True
+    assert as_viewer.get("/api/v1/parts/search/ABC?limit=0").status_code == 400
+
+
+def test_mpn_search_without_letters_or_digits_is_400(as_viewer):
+    assert as_viewer.get("/api/v1/parts/search/---").status_code == 400
+
+
+def test_prefix_bound_covers_the_last_letter(resistors):
+    from inventory.queries.catalogue import _prefix_upper_bound
+
+    assert _prefix_upper_bound("AB9") == "ABA"
+    assert _prefix_upper_bound("ABZ") == "AC"
+    assert _prefix_upper_bound("ZZ") is None
+
+
+# --- batch ------------------------------------------------------------------------------------
+
+
+def test_batch_returns_found_parts_in_order_and_lists_the_missing(as_viewer, assortment):
+    keys = [
+        {"ptype": "resistor", "ipn": "R-2K2"},
+        {"ptype": "capacitor", "ipn": "R-10K-A"},
+        {"ptype": "resistor", "ipn": "R-NONE"},
+        {"ptype": "resistor", "ipn": "R-4R7"},
+        {"ptype": "resistor", "ipn": "R-2K2"},
+    ]
+    response = as_viewer.post("/api/v1/parts/batch", {"keys": keys}, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert [p["ipn"] for p in body["results"]] == ["R-2K2", "R-4R7"]
+    assert body["missing"] == [keys[1], keys[2]]
+
+
+def test_batch_of_more_than_1000_keys_is_400(as_viewer):
+    keys = [{"ptype": "resistor", "ipn": f"R-{n}"} for n in range(1001)]
+    response = as_viewer.post("/api/v1/parts/batch", {"keys": keys}, format="json")
+    assert response.status_code == 400
+    assert "keys" in response.json()["errors"]
+
+
+# --- query counts: the same bound for 1 row and for 100 -----------------------------------------
+
+
+@pytest.fixture(params=[1, 100], ids=["1-part", "100-parts"])
+def stocked(request, resistors):
+    rows = [
+        {
+            "ipn": f"R-{n:03d}",
+            "mpn": f"MPN{n:03d}",
+            "info": {"resistance": n + 1, "package": "0603"},
+            "tags": ["a", "b"],
+        }
+        for n in range(request.param)
+    ]
+    parts = services.parts_create_many(actor=SYSTEM, part_type=resistors, rows=rows)
+    for part in parts[1:]:
+        services.alternate_add(actor=SYSTEM, part=parts[0], alternate=part)
+    return parts
+
+
+def test_list_query_count(as_viewer, stocked, django_assert_max_num_queries):
+    url = "/api/v1/parts/resistor?page_size=1000&info.resistance.min=1&ordering=-info.resistance"
+    # type + its info keys + count + page + tags + info keys of the parts' type
+    with django_assert_max_num_queries(AUTH + 6):
+        assert len(ipns(as_viewer.get(url))) == len(stocked)
+
+
+@pytest.mark.parametrize("export_format", ["csv", "json"])
+def test_export_query_count(as_viewer, stocked, django_assert_max_num_queries, export_format):
+    with django_assert_max_num_queries(AUTH + 6):
+        response = as_viewer.get(f"/api/v1/parts/resistor?format={export_format}")
+        content = b"".join(response.streaming_content)
+    assert content.count(b"R-0") >= len(stocked)
+
+
+def test_detail_query_count(as_viewer, stocked, django_assert_max_num_queries):
+    with django_assert_max_num_queries(AUTH + 3):
+        assert as_viewer.get("/api/v1/parts/resistor/R-000").status_code == 200
+
+
+def test_batch_query_count(as_viewer, stocked, django_assert_max_num_queries):
+    keys = [{"ptype": "resistor", "ipn": part.ipn} for part in stocked]
+    with django_assert_max_num_queries(AUTH + 3):
+        response = as_viewer.post("/api/v1/parts/batch", {"keys": keys}, format="json")
+    assert len(response.json()["results"]) == len(stocked)
+
+
+def test_search_query_count(as_viewer, stocked, django_assert_max_num_queries):
+    with django_assert_max_num_queries(AUTH + 6):
+        response = as_viewer.get("/api/v1/parts/search/MPN?limit=200")
+    assert len(response.json()["results"]) == len(stocked)
+
+
+def test_alternates_query_count(as_viewer, stocked, django_assert_max_num_queries):
+    with django_assert_max_num_queries(AUTH + 7):
+        response = as_viewer.get("/api/v1/parts/resistor/R-000/alternates")
+    assert len(response.json()) == len(stocked) - 1
