@@ -215,6 +215,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "accounts.models.Role",
         "StockStatusEnum": "inventory.models.stock.StockStatus",
         "HealthStatusEnum": [("ok", "ok"), ("degraded", "degraded")],
+        "ChangelogActionEnum": "inventory.models.changelog.ChangelogEntry.Action",
     },
 }
 

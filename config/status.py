@@ -1,10 +1,22 @@
 """Reads behind the health check and the worker status page."""
 
 import time
+from datetime import timedelta
 
+from celery import schedules as celery_schedules
 from django.conf import settings
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    F,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    TextField,
+    Value,
+)
 from django_celery_beat.models import PeriodicTask
 from django_celery_results.models import TaskResult
 
@@ -66,31 +78,165 @@ def _last_line(traceback: str | None) -> str | None:
     return lines[-1] if lines else None
 
 
-def periodic_jobs() -> list[dict]:
-    """Every periodic job with its schedule, its last run and that run's outcome."""
-    latest = TaskResult.objects.filter(task_name=OuterRef("task")).order_by("-date_done")
-    jobs = (
-        PeriodicTask.objects.exclude(name="celery.backend_cleanup")
-        .select_related("interval", "crontab")
-        .annotate(
-            last_status=Subquery(latest.values("status")[:1]),
-            last_result=Subquery(latest.values("result")[:1]),
-            last_error=Subquery(latest.values("traceback")[:1]),
-            last_done=Subquery(latest.values("date_done")[:1]),
+def _describe_setting(schedule) -> str:
+    """A CELERY_BEAT_SCHEDULE entry's schedule (timedelta, seconds or a celery schedule)."""
+    if isinstance(schedule, int | float):
+        schedule = timedelta(seconds=schedule)
+    if isinstance(schedule, timedelta):
+        return f"every {_seconds_text(schedule.total_seconds())}"
+    if isinstance(schedule, celery_schedules.crontab):
+        # The fields as written; django-celery-beat reads the same attributes when it copies
+        # a crontab into its table.
+        return (
+            f"crontab {schedule._orig_minute} {schedule._orig_hour} "
+            f"{schedule._orig_day_of_month} {schedule._orig_month_of_year} "
+            f"{schedule._orig_day_of_week}"
         )
-        .order_by("name")
+    if isinstance(schedule, celery_schedules.schedule):
+        return f"every {_seconds_text(schedule.run_every.total_seconds())}"
+    return str(schedule)
+
+
+def _seconds_text(seconds: float) -> str:
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds:g} seconds"
+
+
+def _describe_row(row: dict) -> str:
+    """A PeriodicTask row's schedule, from the columns of whichever schedule it uses."""
+    if row["interval__every"] is not None:
+        every, period = row["interval__every"], row["interval__period"]
+        return f"every {every} {period.removesuffix('s') if every == 1 else period}"
+    if row["crontab__minute"] is not None:
+        return "crontab " + " ".join(
+            row[f"crontab__{part}"]
+            for part in ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")
+        )
+    if row["solar__event"] is not None:
+        return f"solar {row['solar__event']}"
+    if row["clocked__clocked_time"] is not None:
+        return f"once at {row['clocked__clocked_time'].isoformat()}"
+    return "unscheduled"
+
+
+# The columns both halves of the query in periodic_jobs() select, in one order.
+_SCHEDULE_COLUMNS = {
+    "interval__every": IntegerField(),
+    "interval__period": CharField(),
+    "crontab__minute": CharField(),
+    "crontab__hour": CharField(),
+    "crontab__day_of_month": CharField(),
+    "crontab__month_of_year": CharField(),
+    "crontab__day_of_week": CharField(),
+    "solar__event": CharField(),
+    "clocked__clocked_time": DateTimeField(),
+}
+_RESULT_COLUMNS = {
+    "last_status": ("status", CharField()),
+    "last_result": ("result", TextField()),
+    "last_error": ("traceback", TextField()),
+    "last_done": ("date_done", DateTimeField()),
+}
+_COLUMNS = (
+    "origin",
+    "name",
+    "task",
+    "enabled",
+    "last_run_at",
+    "total_run_count",
+    *_RESULT_COLUMNS,
+    *_SCHEDULE_COLUMNS,
+)
+
+
+def _null(field) -> Value:
+    return Value(None, output_field=field)
+
+
+def _job_rows(setting_tasks: set[str]) -> list[dict]:
+    """In one query: every PeriodicTask row with its latest TaskResult, plus the latest
+    TaskResult of each task scheduled in settings (which has no row until beat first runs)."""
+    latest = TaskResult.objects.filter(task_name=OuterRef("task")).order_by("-date_done", "-id")
+    rows = (
+        PeriodicTask.objects.exclude(name="celery.backend_cleanup")
+        .annotate(
+            origin=Value("row", output_field=CharField()),
+            **{
+                alias: Subquery(latest.values(column)[:1], output_field=field)
+                for alias, (column, field) in _RESULT_COLUMNS.items()
+            },
+        )
+        .order_by()
+        .values_list(*_COLUMNS)
     )
-    return [
-        {
-            "name": job.name,
-            "task": job.task,
-            "enabled": job.enabled,
-            "schedule": str(job.schedule),
-            "last_run_at": job.last_run_at or job.last_done,
-            "total_run_count": job.total_run_count,
-            "last_status": job.last_status,
-            "last_result": job.last_result,
-            "last_error": _last_line(job.last_error),
-        }
-        for job in jobs
-    ]
+    newest_per_task = TaskResult.objects.filter(task_name=OuterRef("task_name")).order_by(
+        "-date_done", "-id"
+    )
+    results = (
+        TaskResult.objects.filter(task_name__in=sorted(setting_tasks))
+        .filter(id=Subquery(newest_per_task.values("id")[:1]))
+        .annotate(
+            origin=Value("result", output_field=CharField()),
+            name=F("task_name"),
+            task=F("task_name"),
+            enabled=_null(BooleanField()),
+            last_run_at=_null(DateTimeField()),
+            total_run_count=_null(IntegerField()),
+            **{alias: F(column) for alias, (column, _field) in _RESULT_COLUMNS.items()},
+            **{alias: _null(field) for alias, field in _SCHEDULE_COLUMNS.items()},
+        )
+        .order_by()
+        .values_list(*_COLUMNS)
+    )
+    combined = rows.union(results, all=True) if setting_tasks else rows
+    return [dict(zip(_COLUMNS, row, strict=True)) for row in combined]
+
+
+def _job(name: str, task: str, schedule: str, row: dict | None, result: dict | None) -> dict:
+    outcome = row if row is not None else result or {}
+    return {
+        "name": name,
+        "task": task,
+        "enabled": row["enabled"] if row is not None else True,
+        "schedule": schedule,
+        "last_run_at": (row or {}).get("last_run_at") or outcome.get("last_done"),
+        "total_run_count": row["total_run_count"] if row is not None else 0,
+        "last_status": outcome.get("last_status"),
+        "last_result": outcome.get("last_result"),
+        "last_error": _last_line(outcome.get("last_error")),
+    }
+
+
+def periodic_jobs() -> list[dict]:
+    """Every periodic job with its schedule, its last run and that run's outcome.
+
+    The jobs are those in ``settings.CELERY_BEAT_SCHEDULE`` (listed from the moment they are
+    configured, before beat has ever run and copied them into the database) and any extra
+    django-celery-beat PeriodicTask rows. The last run comes from django-celery-results
+    (``CELERY_RESULT_EXTENDED`` stores the task name), so it is there whoever sent the task:
+    beat, or a caller on demand. One query, however many jobs."""
+    configured = {
+        name: entry
+        for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
+        if isinstance(entry, dict) and entry.get("task")
+    }
+    rows = _job_rows({entry["task"] for entry in configured.values()})
+    by_name = {row["name"]: row for row in rows if row["origin"] == "row"}
+    by_task = {row["task"]: row for row in rows if row["origin"] == "result"}
+    jobs = {
+        name: _job(
+            name,
+            entry["task"],
+            _describe_setting(entry["schedule"]),
+            by_name.get(name),
+            by_task.get(entry["task"]),
+        )
+        for name, entry in configured.items()
+    }
+    for name, row in by_name.items():
+        if name not in jobs:
+            jobs[name] = _job(name, row["task"], _describe_row(row), row, None)
+    return [jobs[name] for name in sorted(jobs)]

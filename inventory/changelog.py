@@ -49,6 +49,30 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return {field: getattr(instance, field) for field in fields}
 
 
+def _take_changelog_lock(caller: str) -> None:
+    if not connection.in_atomic_block:
+        raise RuntimeError(f"changelog.{caller}() must be called inside transaction.atomic()")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHANGELOG_LOCK_KEY])
+
+
+def _entry_fields(
+    actor: Actor, action: str, entity_type: str, entity_key: Any, changes: dict | None, at
+) -> dict[str, Any]:
+    return {
+        "at": at,
+        "actor_kind": actor.kind,
+        "actor_user": actor.user,
+        "actor_name": actor.name[:150],
+        "actor_token": actor.token_label,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_key": str(entity_key)[:255],
+        "changes": changes or {},
+    }
+
+
 def record(
     *,
     actor: Actor,
@@ -63,21 +87,9 @@ def record(
     another, so ids (the since-cursor) increase in commit order. SQLite transactions already
     run one at a time. Call it after the service's other writes: a lock taken after this one
     could deadlock against a writer waiting here."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("changelog.record() must be called inside transaction.atomic()")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHANGELOG_LOCK_KEY])
+    _take_changelog_lock("record")
     return ChangelogEntry.objects.create(
-        at=timezone.now(),
-        actor_kind=actor.kind,
-        actor_user=actor.user,
-        actor_name=actor.name[:150],
-        actor_token=actor.token_label,
-        action=action,
-        entity_type=entity_type,
-        entity_key=str(entity_key)[:255],
-        changes=changes or {},
+        **_entry_fields(actor, action, entity_type, entity_key, changes, timezone.now())
     )
 
 
@@ -92,25 +104,11 @@ def record_many(
     """Append one changelog entry per ``(entity_key, changes)`` pair with bulk inserts, for
     bulk services (imports); must run inside the caller's transaction, after its other writes,
     like :func:`record`, and takes the same lock. Returns the number of entries written."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("changelog.record_many() must be called inside transaction.atomic()")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHANGELOG_LOCK_KEY])
+    _take_changelog_lock("record_many")
     at = timezone.now()
     rows = [
-        ChangelogEntry(
-            at=at,
-            actor_kind=actor.kind,
-            actor_user=actor.user,
-            actor_name=actor.name[:150],
-            actor_token=actor.token_label,
-            action=action,
-            entity_type=entity_type,
-            entity_key=str(entity_key)[:255],
-            changes=changes or {},
-        )
-        for entity_key, changes in entries
+        ChangelogEntry(**_entry_fields(actor, action, entity_type, key, changes, at))
+        for key, changes in entries
     ]
     ChangelogEntry.objects.bulk_create(rows, batch_size=batch_size)
     return len(rows)

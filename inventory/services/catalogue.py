@@ -37,10 +37,10 @@ from ..models import (
     PartType,
     StockBalance,
     StockMovement,
-    Tag,
 )
 from ..models.catalogue import normalize_mpn
 from ..units import UnitError, check_unit, parse_quantity
+from .tags import tags_named
 
 # "/parts/batch" and "/parts/search/..." share the URL space of "/parts/{ptype}".
 RESERVED_TYPE_SLUGS = frozenset({"batch", "search"})
@@ -427,14 +427,6 @@ def _clean_part_fields(
     return cleaned, errors
 
 
-def _tags_named(names: Sequence[str]) -> list[Tag]:
-    if not names:
-        return []
-    Tag.objects.bulk_create([Tag(name=name) for name in names], ignore_conflicts=True)
-    by_name = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
-    return [by_name[name] for name in names]
-
-
 def _part_state(part: Part, tags: Iterable[str]) -> dict[str, Any]:
     state = changelog.snapshot(part, ("ipn", *_PART_SCALARS, "info"))
     for name, value in state.items():
@@ -527,7 +519,7 @@ def part_create(
             for row in rows:
                 row.part = part
             PartInfoValue.objects.bulk_create(rows)
-            part.tags.set(_tags_named(tag_names))
+            part.tags.set(tags_named(tag_names))
             changelog.record(
                 actor=actor,
                 action="create",
@@ -586,7 +578,7 @@ def part_update(*, actor: Actor, part: Part, **fields: Any) -> Part:
                 row.part = part
             PartInfoValue.objects.bulk_create(rows)
         if "tags" in changes:
-            part.tags.set(_tags_named(new_tags))
+            part.tags.set(tags_named(new_tags))
         part.updated_at = timezone.now()
         part.save(update_fields=[*columns, "updated_at"])
         changelog.record(
@@ -742,7 +734,7 @@ def parts_create_many(
         PartInfoValue.objects.bulk_create(info_rows, batch_size=chunk_size)
         tag_lists = [cleaned.get("tags", []) for _ipn, cleaned, *_ in prepared]
         all_names = sorted({name for names in tag_lists for name in names})
-        tag_ids = {tag.name: tag.pk for tag in _tags_named(all_names)}
+        tag_ids = {tag.name: tag.pk for tag in tags_named(all_names)}
         through = Part.tags.through
         Part.tags.through.objects.bulk_create(
             [

@@ -9,7 +9,8 @@ from accounts.actors import Actor
 from config.errors import Conflict, ValidationFailed
 
 from .. import changelog
-from ..models import Lot, StockBalance, StorageLocation, Tag
+from ..models import Lot, StockBalance, StorageLocation
+from .tags import tags_named
 
 PATH_SEPARATOR = " / "
 LOCATION_FIELDS = (
@@ -179,6 +180,10 @@ def _next_lot_name() -> str:
     return f"{prefix}{taken + 1:04d}"
 
 
+def _clean_tag_names(names: list[str]) -> list[str]:
+    return sorted({name.strip() for name in names if name.strip()})
+
+
 def lot_create(
     *,
     actor: Actor,
@@ -198,7 +203,7 @@ def lot_create(
                 reference=reference,
             )
             if tags:
-                lot.tags.set(_tags(tags))
+                lot.tags.set(tags_named(_clean_tag_names(tags)))
             changelog.record(
                 actor=actor,
                 action="create",
@@ -232,7 +237,7 @@ def lot_update(*, actor: Actor, lot: Lot, tags: list[str] | None = None, **field
             if changes:
                 lot.save(update_fields=list(fields))
             if tags is not None and sorted(tags) != old_tags:
-                lot.tags.set(_tags(tags))
+                lot.tags.set(tags_named(_clean_tag_names(tags)))
                 changes["tags"] = [old_tags, sorted(tags)]
             if changes:
                 changelog.record(
@@ -245,11 +250,3 @@ def lot_update(*, actor: Actor, lot: Lot, tags: list[str] | None = None, **field
     except IntegrityError as exc:
         raise Conflict("Another lot has this name.", code="duplicate") from exc
     return lot
-
-
-def _tags(names: list[str]) -> list[Tag]:
-    names = sorted({name.strip() for name in names if name.strip()})
-    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
-    missing = [Tag(name=name) for name in names if name not in existing]
-    Tag.objects.bulk_create(missing, ignore_conflicts=True)
-    return list(Tag.objects.filter(name__in=names))

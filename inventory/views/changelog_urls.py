@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import changelog
+
+urlpatterns = [
+    path("changelog", changelog.changelog, name="changelog"),
+]

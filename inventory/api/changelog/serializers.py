@@ -1,0 +1,136 @@
+import base64
+import binascii
+import math
+import re
+from datetime import UTC, datetime
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ...models import ChangelogEntry
+
+# Unix epoch seconds: an integer or a decimal fraction, optionally negative. Anything else is
+# read as ISO 8601.
+EPOCH = re.compile(r"-?\d+(\.\d+)?\Z")
+TIME_HINT = "Use ISO 8601 (2026-01-31T12:00:00Z; no zone means UTC) or Unix epoch seconds."
+
+
+def parse_timestamp(value: str) -> datetime:
+    """ISO 8601 with or without a zone (naive means UTC), or Unix epoch seconds."""
+    value = value.strip()
+    try:
+        if EPOCH.match(value):
+            seconds = float(value)
+            if not math.isfinite(seconds):
+                raise ValueError(value)
+            return datetime.fromtimestamp(seconds, tz=UTC)
+        moment = datetime.fromisoformat(value)
+    except (ValueError, OverflowError, OSError):
+        raise serializers.ValidationError(TIME_HINT, code="invalid_timestamp") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# The cursor is opaque to clients: today the id of the last entry they saw, versioned so its
+# form can change without breaking a client that stored one.
+_CURSOR_PREFIX = "c1:"
+
+
+def encode_cursor(position: int) -> str:
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{position}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    position = text.removeprefix(_CURSOR_PREFIX)
+    if text == position or not position.isdigit():
+        raise serializers.ValidationError(
+            "Not a cursor from this server; pass next_cursor unchanged.", code="invalid_cursor"
+        )
+    return int(position)
+
+
+class ChangelogActorSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=["user", "token", "system", "sensor"],
+        source="actor_kind",
+        help_text="A person, a person through an API token, a background job, or a sensor.",
+    )
+    name = serializers.CharField(
+        source="actor_name", help_text="Username, job name or sensor serial number."
+    )
+    token_label = serializers.CharField(
+        source="actor_token",
+        allow_null=True,
+        help_text="The API token's label when the change came through one, else null.",
+    )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["token_label"] = data["token_label"] or None
+        return data
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "array", "minItems": 2, "maxItems": 2, "items": {}},
+        "example": {"description": ["old text", "new text"]},
+    }
+)
+class ChangesField(serializers.JSONField):
+    """``{field: [old, new]}``; secrets are masked as ``"***"``."""
+
+
+class ChangelogEntrySerializer(serializers.ModelSerializer):
+    at = serializers.DateTimeField(default_timezone=UTC, help_text="When, in UTC.")
+    actor = ChangelogActorSerializer(source="*")
+    changes = ChangesField(
+        help_text="What changed, as {field: [old, new]}; secrets are masked as '***'."
+    )
+
+    class Meta:
+        model = ChangelogEntry
+        fields = ["id", "at", "actor", "action", "entity_type", "entity_key", "changes"]
+        read_only_fields = fields
+
+
+class ChangelogFilterSerializer(serializers.Serializer):
+    """Exact filters shared by the since-stream (the list endpoint has them as a FilterSet)."""
+
+    entity_type = serializers.CharField(required=False, default="", allow_blank=True)
+    entity_key = serializers.CharField(required=False, default="", allow_blank=True)
+    actor = serializers.CharField(required=False, default="", allow_blank=True)
+    action = serializers.ChoiceField(
+        choices=ChangelogEntry.Action.choices, required=False, default="", allow_blank=True
+    )
+
+
+class ChangelogSinceQuerySerializer(ChangelogFilterSerializer):
+    MAX_LIMIT = 1000
+
+    timestamp = serializers.CharField()
+    cursor = serializers.CharField(required=False)
+    limit = serializers.IntegerField(required=False, default=100, min_value=1)
+
+    def validate_timestamp(self, value: str) -> datetime:
+        return parse_timestamp(value)
+
+    def validate_cursor(self, value: str) -> int:
+        return decode_cursor(value)
+
+    def validate_limit(self, value: int) -> int:
+        # Like page_size on the lists: more than the maximum is quietly capped.
+        return min(value, self.MAX_LIMIT)
+
+
+class ChangelogSinceSerializer(serializers.Serializer):
+    results = ChangelogEntrySerializer(many=True)
+    next_cursor = serializers.CharField(
+        help_text="Pass as ?cursor= to get the entries after these; opaque, store it as is."
+    )
+    has_more = serializers.BooleanField(
+        help_text="True when more entries were already there; ask again at once with next_cursor."
+    )

@@ -1,0 +1,156 @@
+"""The changelog page of the clerk UI and the read-only changelog in the admin."""
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from accounts.actors import Actor
+from accounts.models import Role
+from inventory import changelog
+from inventory.models import ChangelogEntry
+from inventory.views.changelog import PAGE_SIZE
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+URL = "/changelog"
+
+
+def write(entity_key="R-0001", *, entity_type="part", action="create", actor="tests", changes=None):
+    with transaction.atomic():
+        return changelog.record(
+            actor=Actor(kind="user", name=actor),
+            action=action,
+            entity_type=entity_type,
+            entity_key=entity_key,
+            changes=changes,
+        )
+
+
+@pytest.fixture
+def browser(client):
+    client.force_login(make_user("vicky", Role.VIEWER))
+    ChangelogEntry.objects.all().delete()
+    return client
+
+
+def test_the_url_is_named():
+    assert reverse("inventory:changelog") == URL
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_viewer_sees_entries_newest_first_with_their_changes(browser):
+    write("R-0001", changes={"description": ["old text", "new text"]})
+    write("R-0002", action="delete", actor="mona")
+    response = browser.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<title>Changelog · Warecache</title>" in html
+    assert html.index("R-0002") < html.index("R-0001")
+    assert "old text" in html and "new text" in html
+    assert "mona" in html and "Deleted" in html
+    assert 'id="changelog-table"' in html
+    assert 'hx-get="/changelog"' in html  # the filter form is live
+
+
+def test_filters_narrow_the_table(browser):
+    write("R-0001")
+    write("R-0002", actor="mona", action="update")
+    write("SHELF-1", entity_type="location", action="delete")
+    html = browser.get(URL, {"entity_type": "location"}).content.decode()
+    assert "SHELF-1" in html and "R-0001" not in html
+    html = browser.get(URL, {"actor": "mona", "action": "update"}).content.decode()
+    assert "R-0002" in html and "R-0001" not in html and "SHELF-1" not in html
+
+
+def test_the_entity_type_choices_are_the_types_in_the_changelog(browser):
+    write("R-0001")
+    write("SHELF-1", entity_type="location")
+    html = browser.get(URL).content.decode()
+    assert '<option value="location">location</option>' in html
+    assert '<option value="part">part</option>' in html
+
+
+def test_htmx_gets_only_the_table_fragment(browser):
+    write("R-0001")
+    response = browser.get(URL, {"entity_type": "part"}, **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="changelog-table"')
+    assert "<html" not in html and "R-0001" in html
+
+
+def test_an_unknown_action_is_refused_in_place(browser):
+    write("R-0001")
+    response = browser.get(URL, {"action": "explode"}, **HTMX)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "cannot be used" in html and "R-0001" not in html
+
+
+def test_a_type_with_no_entries_is_an_empty_result_not_an_error(browser):
+    write("R-0001")
+    response = browser.get(URL, {"entity_type": "robot"})
+    assert response.status_code == 200
+    assert "No changelog entries match these filters" in response.content.decode()
+
+
+def test_pages_keep_the_filters(browser):
+    for n in range(PAGE_SIZE + 3):
+        write(f"R-{n:04}")
+    write("SHELF-1", entity_type="location")
+    first = browser.get(URL, {"entity_type": "part"}).content.decode()
+    assert "Page 1 of 2" in first
+    assert "entity_type=part&amp;page=2" in first
+    second = browser.get(URL, {"entity_type": "part", "page": 2}, **HTMX).content.decode()
+    assert "R-0000" in second and "R-0003" not in second and "SHELF-1" not in second
+
+
+def test_page_query_count_does_not_grow_with_rows(browser, django_assert_max_num_queries):
+    for n in range(PAGE_SIZE):
+        write(f"R-{n:04}", changes={"stock": [n, n + 1]})
+    # session + user + entity types + count + page
+    with django_assert_max_num_queries(5):
+        response = browser.get(URL)
+    assert response.status_code == 200
+
+
+# Admin ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff(client):
+    client.force_login(make_user("root", Role.ADMIN, is_staff=True, is_superuser=True))
+    return client
+
+
+def test_admin_lists_searches_and_filters_entries(staff):
+    write("R-0001", actor="mona")
+    write("SHELF-1", entity_type="location", action="delete")
+    url = reverse("admin:inventory_changelogentry_changelist")
+    assert "R-0001" in staff.get(url).content.decode()
+    html = staff.get(url, {"q": "mona"}).content.decode()
+    assert "R-0001" in html and "SHELF-1" not in html
+    html = staff.get(url, {"action": "delete"}).content.decode()
+    assert "SHELF-1" in html and "R-0001" not in html
+
+
+def test_admin_is_read_only(staff):
+    entry = write("R-0001")
+    assert staff.get(reverse("admin:inventory_changelogentry_add")).status_code == 403
+    change_url = reverse("admin:inventory_changelogentry_change", args=[entry.pk])
+    assert staff.get(change_url).status_code == 200  # viewable
+    response = staff.post(change_url, {"entity_key": "HACKED"})
+    assert response.status_code == 403
+    delete_url = reverse("admin:inventory_changelogentry_delete", args=[entry.pk])
+    assert staff.post(delete_url, {"post": "yes"}).status_code == 403
+    entry.refresh_from_db()
+    assert entry.entity_key == "R-0001"
+    changelist = staff.get(reverse("admin:inventory_changelogentry_changelist")).content.decode()
+    assert "delete_selected" not in changelist
