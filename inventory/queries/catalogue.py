@@ -67,9 +67,11 @@ def parts_of_type(part_type: PartType) -> QuerySet[Part]:
     return parts().filter(part_type=part_type).order_by("ipn")
 
 
-def part_by_key(ptype: str, ipn: str) -> Part:
-    """The part ``ipn`` if it is of type ``ptype``; a part of another type is a 404 too."""
-    part = parts().filter(part_type__slug=ptype, ipn=ipn).first()
+def part_by_key(ptype: str, ipn: str, *, queryset: QuerySet[Part] | None = None) -> Part:
+    """The part ``ipn`` if it is of type ``ptype``; a part of another type is a 404 too.
+    ``queryset`` narrows what is fetched with it (default: everything the serializer reads)."""
+    queryset = parts() if queryset is None else queryset
+    part = queryset.filter(part_type__slug=ptype, ipn=ipn).first()
     if part is None:
         raise NotFound(f"No part {ipn!r} of type {ptype!r}.")
     return part

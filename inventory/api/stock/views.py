@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers as drf
 from rest_framework import status
@@ -15,6 +14,7 @@ from config.schema import errors
 
 from ...models import Part, StockStatus
 from ...queries import stock as queries
+from ...queries.catalogue import part_by_key
 from ...services import idempotency
 from ...services import stock as ledger
 from ...services.stock import LedgerResult
@@ -31,9 +31,8 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 
 
 def get_part(ptype: str, ipn: str) -> Part:
-    return get_object_or_404(
-        Part.objects.select_related("part_type"), part_type__slug=ptype, ipn=ipn
-    )
+    # Only the part row: these views read its stock, not its catalogue details.
+    return part_by_key(ptype, ipn, queryset=Part.objects.all())
 
 
 class StockOperationView(APIView):
