@@ -180,7 +180,7 @@ def _check_location_accepts(part: Part, location: StorageLocation) -> None:
         )
 
 
-def _record(ctx: _Context, part: Part, details: dict) -> None:
+def _record(ctx: _Context, part: Part, **details) -> None:
     changelog.record(
         actor=ctx.actor,
         action="create",
@@ -227,12 +227,10 @@ def stock_add(
         _record(
             ctx,
             part,
-            {
-                "location": location.code,
-                "lot": lot and lot.name,
-                "quantity": quantity,
-                "status": status,
-            },
+            location=location.code,
+            lot=lot and lot.name,
+            quantity=quantity,
+            status=status,
         )
     return ctx.result
 
@@ -307,12 +305,10 @@ def stock_remove(
         _record(
             ctx,
             part,
-            {
-                "location": location.code,
-                "lot": lot and lot.name,
-                "quantity": quantity,
-                "status": status,
-            },
+            location=location.code,
+            lot=lot and lot.name,
+            quantity=quantity,
+            status=status,
         )
     return ctx.result
 
@@ -354,13 +350,11 @@ def stock_move(
         _record(
             ctx,
             part,
-            {
-                "from_location": from_location.code,
-                "to_location": to_location.code,
-                "lot": lot and lot.name,
-                "to_lot": to_lot and to_lot.name,
-                "quantity": quantity,
-            },
+            from_location=from_location.code,
+            to_location=to_location.code,
+            lot=lot and lot.name,
+            to_lot=to_lot and to_lot.name,
+            quantity=quantity,
         )
     return ctx.result
 
@@ -413,12 +407,10 @@ def stock_adjust(
         _record(
             ctx,
             part,
-            {
-                "location": location.code,
-                "lot": lot and lot.name,
-                "counted": counted,
-                "difference": delta,
-            },
+            location=location.code,
+            lot=lot and lot.name,
+            counted=counted,
+            difference=delta,
         )
     return ctx.result
 
@@ -453,12 +445,10 @@ def stock_change_status(
         _record(
             ctx,
             part,
-            {
-                "location": location.code,
-                "lot": lot and lot.name,
-                "quantity": quantity,
-                "from_status": from_status,
-                "to_status": to_status,
-            },
+            location=location.code,
+            lot=lot and lot.name,
+            quantity=quantity,
+            from_status=from_status,
+            to_status=to_status,
         )
     return ctx.result
