@@ -293,7 +293,7 @@ def test_manager_creates_a_part_with_10k_and_sees_it_normalised(managing, resist
 def test_the_part_form_shows_units_placeholders_and_required_marks(managing, resistors):
     html = html_of(managing.get("/parts/resistor/new"))
     field = re.search(r'<input[^>]*name="info.resistance"[^>]*>', html).group(0)
-    assert 'placeholder="e.g. 10k or 10 Ω"' in field and "required" in field
+    assert 'placeholder="e.g. 10k or 10 kΩ"' in field and "required" in field
     assert '<span class="input-group-text">Ω</span>' in html
     assert 'type="checkbox" name="info.smd"' in html
     assert '<select name="info.package"' in html
@@ -305,9 +305,9 @@ def test_invalid_info_shows_the_error_at_its_field_and_creates_nothing(managing,
     )
     assert response.status_code == 422
     html = html_of(response)
-    assert re.search(
-        r'id="id_info.resistance_error"><div>.*cannot be converted to Ω', html
-    ), "the resistance error is not at its field"
+    assert re.search(r'id="id_info.resistance_error"><div>.*cannot be converted to Ω', html), (
+        "the resistance error is not at its field"
+    )
     assert 'id="id_info.tolerance_error"' in html
     assert re.search(r'<input[^>]*name="info.resistance"[^>]*is-invalid', html)
     assert Part.objects.count() == 0
@@ -322,7 +322,9 @@ def test_a_missing_required_info_value_and_a_taken_ipn_are_shown_at_their_fields
     assert "This info key is required." in html_of(response)
     response = managing.post("/parts/resistor/new", part_form(ipn="R-1"))
     assert response.status_code == 422
-    assert re.search(r'id="id_ipn_error"><div>A part with IPN \S+R-1\S+ already exists', html_of(response))
+    assert re.search(
+        r'id="id_ipn_error"><div>A part with IPN \S+R-1\S+ already exists', html_of(response)
+    )
     assert Part.objects.count() == 1
 
 
@@ -361,7 +363,7 @@ def test_alternates_are_added_and_removed_in_place(managing, resistors):
     response = managing.post(base, {"ipn": other.ipn, "note": "same footprint"}, **HTMX)
     assert response.status_code == 200
     html = html_of(response)
-    assert html.lstrip().startswith("<section id=\"alternates\"")
+    assert html.lstrip().startswith('<section id="alternates"')
     assert "The other one" in html and "same footprint" in html
     assert PartAlternate.objects.count() == 1
     # The link is symmetric: the other part's page shows it too.
@@ -468,7 +470,9 @@ def test_part_type_errors_show_at_their_info_key_row(managing):
     rows = [{"key": "capacitance", "kind": "quantity"}]
     response = managing.post("/part-types/new", type_form(rows))
     assert response.status_code == 422
-    assert re.search(r'id="id_info_keys-0-unit_error"><div>A quantity needs a unit', html_of(response))
+    assert re.search(
+        r'id="id_info_keys-0-unit_error"><div>A quantity needs a unit', html_of(response)
+    )
     response = managing.post("/part-types/new", type_form([], slug="batch"))
     assert response.status_code == 422 and "reserved" in html_of(response)
     assert not PartType.objects.exists()
@@ -486,7 +490,9 @@ def test_editing_a_part_type_keeps_existing_keys_and_adds_and_removes(managing, 
         for k in resistors.info_keys.order_by("position")
     ]
     initial[-1]["DELETE"] = "on"  # remove "series"
-    data = type_form([*initial, {"key": "material", "kind": "text"}], name="Resistors!", ipn_prefix="RES")
+    data = type_form(
+        [*initial, {"key": "material", "kind": "text"}], name="Resistors!", ipn_prefix="RES"
+    )
     data["info_keys-INITIAL_FORMS"] = str(len(initial))
     response = managing.post("/part-types/resistor/edit", data)
     assert response.status_code == 302, html_of(response)
