@@ -6,63 +6,13 @@ nothing is saved. The ledger (movements) and the balances are read-only: stock c
 through the ledger services."""
 
 from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
 
 from accounts.actors import Actor
+from config.admin import ServiceBackedAdmin
 from config.errors import ServiceError
 
 from ..models import Lot, StockBalance, StockMovement, StorageLocation
 from ..services import locations as services
-
-_REFUSED = "_wc_admin_refusal"
-
-
-class ServiceBackedAdmin(admin.ModelAdmin):
-    """save_model calls a service; a ServiceError keeps the user on the form with the
-    service's sentence instead of Django's "saved" message."""
-
-    def save_via_service(self, request, obj, form, change):
-        raise NotImplementedError
-
-    def save_model(self, request, obj, form, change):
-        try:
-            saved = self.save_via_service(request, obj, form, change)
-        except ServiceError as exc:
-            setattr(request, _REFUSED, exc.detail)
-            return
-        obj.pk = saved.pk
-        for name in ("path", "name"):
-            if hasattr(saved, name):
-                setattr(obj, name, getattr(saved, name))
-
-    def save_related(self, request, form, formsets, change):
-        # Related rows (tags) are written by the service, inside its transaction.
-        if getattr(request, _REFUSED, None) is None:
-            for formset in formsets:
-                self.save_formset(request, form, formset, change=change)
-
-    def _refused(self, request):
-        detail = getattr(request, _REFUSED, None)
-        if detail is None:
-            return None
-        self.message_user(request, f"Not saved: {detail}", messages.ERROR)
-        return HttpResponseRedirect(request.get_full_path())
-
-    def response_add(self, request, obj, post_url_continue=None):
-        return self._refused(request) or super().response_add(request, obj, post_url_continue)
-
-    def response_change(self, request, obj):
-        return self._refused(request) or super().response_change(request, obj)
-
-    def log_addition(self, request, obj, message):
-        if getattr(request, _REFUSED, None) is None:
-            return super().log_addition(request, obj, message)
-        return None
-
-    def log_change(self, request, obj, message):
-        if getattr(request, _REFUSED, None) is None:
-            return super().log_change(request, obj, message)
-        return None
 
 
 @admin.register(StorageLocation)
@@ -98,7 +48,7 @@ class StorageLocationAdmin(ServiceBackedAdmin):
         # empty, never-used locations).
         return False
 
-    def save_via_service(self, request, obj, form, change):
+    def write(self, request, obj, form, formsets, change):
         actor = Actor.for_user(request.user)
         data = form.cleaned_data
         if not change:
@@ -149,7 +99,7 @@ class LotAdmin(ServiceBackedAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # movements point at lots
 
-    def save_via_service(self, request, obj, form, change):
+    def write(self, request, obj, form, formsets, change):
         actor = Actor.for_user(request.user)
         data = form.cleaned_data
         tags = sorted(tag.name for tag in data.get("tags") or [])
