@@ -10,20 +10,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.errors import ServiceError
 from config.forms import apply_service_error
+from config.ui import UNPROCESSABLE, wants_fragment
 
 from . import queries, services
 from .actors import Actor
 from .forms import TokenCreateForm
 from .models import API_TOKEN_PREFIX
-
-# A form or fragment re-rendered because its input was refused. base.html tells htmx to swap
-# 422 responses like successes, so the errors appear in place.
-UNPROCESSABLE = 422
-
-
-def _wants_fragment(request: HttpRequest) -> bool:
-    # A boosted request expects a whole page, not a fragment.
-    return bool(request.htmx) and not request.htmx.boosted
 
 
 def _render_tokens(
@@ -44,7 +36,7 @@ def _render_tokens(
         "new_label": new_label,
         "notice": notice,
     }
-    template = "accounts/_tokens.html" if _wants_fragment(request) else "accounts/account.html"
+    template = "accounts/_tokens.html" if wants_fragment(request) else "accounts/account.html"
     return render(request, template, context, status=status)
 
 
@@ -90,7 +82,7 @@ def token_revoke(request: HttpRequest, label: str) -> HttpResponse:
         level, text, status = "danger", exc.detail, UNPROCESSABLE
     else:
         level, text, status = "success", f"Token “{label}” revoked.", 200
-    if _wants_fragment(request):
+    if wants_fragment(request):
         return _render_tokens(request, form=TokenCreateForm(), notice=(level, text), status=status)
     # Without htmx: Post/Redirect/Get, so a reload does not repeat the POST.
     messages.add_message(request, messages.SUCCESS if status == 200 else messages.ERROR, text)

@@ -11,13 +11,12 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Role
 from config.forms import BootstrapFormMixin
+from config.ui import UNPROCESSABLE, wants_fragment
 
 from ..models import ChangelogEntry
 from ..queries import changelog as queries
 
 PAGE_SIZE = 50
-# A filter query string that does not validate: the form shows why, the table stays empty.
-UNPROCESSABLE = 422
 
 
 class ChangelogFilterForm(BootstrapFormMixin, forms.Form):
@@ -45,11 +44,6 @@ class ChangelogFilterForm(BootstrapFormMixin, forms.Form):
         return {name: self.cleaned_data[name] for name in ("entity_type", "actor", "action")}
 
 
-def _wants_fragment(request: HttpRequest) -> bool:
-    # A boosted request expects a whole page, not a fragment.
-    return bool(request.htmx) and not request.htmx.boosted
-
-
 @require_GET
 @login_required
 def changelog(request: HttpRequest) -> HttpResponse:
@@ -68,8 +62,6 @@ def changelog(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)  # the pager adds its own
     context = {"form": form, "page": page, "query": query.urlencode(), "filtered": filtered}
     template = (
-        "inventory/_changelog_table.html"
-        if _wants_fragment(request)
-        else "inventory/changelog.html"
+        "inventory/_changelog_table.html" if wants_fragment(request) else "inventory/changelog.html"
     )
     return render(request, template, context, status=status)

@@ -5,7 +5,6 @@ writes need a manager. Every page also works without JavaScript."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -20,42 +19,23 @@ from accounts.actors import Actor
 from accounts.models import Role
 from config.errors import NotFound, ServiceError
 from config.forms import apply_service_error
+from config.ui import UNPROCESSABLE, require_role, wants_fragment
 
 from ..forms.catalogue import (
-    INFO_KEY_PREFIX,
     AlternateForm,
-    InfoKeyForm,
-    InfoKeyFormSet,
-    InfoKeyRowForm,
     PartFilterForm,
     PartForm,
-    PartTypeForm,
-    info_key_initial,
 )
 from ..models import Part, PartType
 from ..queries import catalogue as queries
 from ..services import catalogue as services
 
 PAGE_SIZE = 50
-# A form or fragment re-rendered because its input was refused. base.html tells htmx to swap
-# 422 responses like successes (and no other 4xx), so refusals shown in place use it.
-UNPROCESSABLE = 422
 CONFLICT = 409
 INFO_COLUMNS = 5  # info values shown as columns when one type is listed
 INFO_SUMMARY = 3  # info values shown in one cell when all types are listed
 # Sections of the part page that other features provide; shown once their template exists.
 PART_SECTIONS = ("inventory/stock/_part_stock.html",)
-
-
-def _wants_fragment(request: HttpRequest) -> bool:
-    # A boosted request or htmx restoring its history expects a whole page, not a fragment.
-    htmx = request.htmx
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
-
-
-def _require_manager(request: HttpRequest) -> None:
-    if not request.user.has_role(Role.MANAGER):
-        raise PermissionDenied
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -69,7 +49,7 @@ def _part_or_404(ptype: str, ipn: str) -> Part:
         raise Http404(exc.detail) from exc
 
 
-def _part_type_or_404(slug: str) -> PartType:
+def part_type_or_404(slug: str) -> PartType:
     try:
         return queries.part_type_by_slug(slug)
     except NotFound as exc:
@@ -166,7 +146,7 @@ def part_list(request: HttpRequest) -> HttpResponse:
     context["filtered"] = any(
         value for name, value in request.GET.items() if name not in {"type", "page", "ordering"}
     )
-    if _wants_fragment(request):
+    if wants_fragment(request):
         return render(request, "inventory/parts/_parts_table.html", context, status=status)
     context["manufacturers"] = (
         Part.objects.exclude(manufacturer="")
@@ -228,7 +208,7 @@ def _render_alternates(
     context = _detail_context(request, part, alternate_form=form or AlternateForm(), notice=notice)
     template = (
         "inventory/parts/_alternates.html"
-        if _wants_fragment(request)
+        if wants_fragment(request)
         else "inventory/parts/detail.html"
     )
     return render(request, template, context, status=status)
@@ -237,7 +217,7 @@ def _render_alternates(
 @require_POST
 @login_required
 def alternate_add(request: HttpRequest, ptype: str, ipn: str) -> HttpResponse:
-    _require_manager(request)
+    require_role(request, Role.MANAGER)
     part = _part_or_404(ptype, ipn)
     form = AlternateForm(request.POST)
     if not form.is_valid():
@@ -253,7 +233,7 @@ def alternate_add(request: HttpRequest, ptype: str, ipn: str) -> HttpResponse:
     except ServiceError as exc:
         apply_service_error(form, exc)
         return _render_alternates(request, part, form=form, status=UNPROCESSABLE)
-    if not _wants_fragment(request):
+    if not wants_fragment(request):
         messages.success(request, f"{alternate.ipn} is now an alternate of {part.ipn}.")
         return redirect(_detail_url(part))
     notice = ("success", f"{alternate.ipn} is now an alternate of {part.ipn}.")
@@ -263,7 +243,7 @@ def alternate_add(request: HttpRequest, ptype: str, ipn: str) -> HttpResponse:
 @require_POST
 @login_required
 def alternate_remove(request: HttpRequest, ptype: str, ipn: str, alt_ipn: str) -> HttpResponse:
-    _require_manager(request)
+    require_role(request, Role.MANAGER)
     part = _part_or_404(ptype, ipn)
     alternate = queries.part_by_ipn(alt_ipn)
     try:
@@ -274,7 +254,7 @@ def alternate_remove(request: HttpRequest, ptype: str, ipn: str, alt_ipn: str) -
         level, text, status = "danger", exc.detail, UNPROCESSABLE
     else:
         level, text, status = "success", f"{alt_ipn} is no longer an alternate.", 200
-    if _wants_fragment(request):
+    if wants_fragment(request):
         return _render_alternates(request, part, notice=(level, text), status=status)
     messages.add_message(request, messages.SUCCESS if status == 200 else messages.ERROR, text)
     return redirect(_detail_url(part))
@@ -285,7 +265,7 @@ def alternate_remove(request: HttpRequest, ptype: str, ipn: str, alt_ipn: str) -
 def part_delete(request: HttpRequest, ptype: str, ipn: str) -> HttpResponse:
     """GET: a confirmation page (for browsers without JavaScript; the part page asks with
     hx-confirm). POST: delete, or say why not (the part is in use)."""
-    _require_manager(request)
+    require_role(request, Role.MANAGER)
     part = _part_or_404(ptype, ipn)
     refusal = None
     if request.method == "POST":
@@ -299,7 +279,7 @@ def part_delete(request: HttpRequest, ptype: str, ipn: str) -> HttpResponse:
             if request.htmx:
                 return HttpResponseClientRedirect(target)
             return redirect(target)
-    if refusal and _wants_fragment(request):
+    if refusal and wants_fragment(request):
         return render(
             request,
             "inventory/parts/_delete_refused.html",
@@ -323,8 +303,8 @@ def _render_part_form(request, form: PartForm, *, status: int = 200) -> HttpResp
 @require_http_methods(["GET", "POST"])
 @login_required
 def part_create(request: HttpRequest, ptype: str) -> HttpResponse:
-    _require_manager(request)
-    part_type = _part_type_or_404(ptype)
+    require_role(request, Role.MANAGER)
+    part_type = part_type_or_404(ptype)
     if request.method == "GET":
         return _render_part_form(request, PartForm(part_type=part_type))
     form = PartForm(request.POST, part_type=part_type)
@@ -344,7 +324,7 @@ def part_create(request: HttpRequest, ptype: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def part_edit(request: HttpRequest, ptype: str, ipn: str) -> HttpResponse:
-    _require_manager(request)
+    require_role(request, Role.MANAGER)
     part = _part_or_404(ptype, ipn)
     if request.method == "GET":
         return _render_part_form(request, PartForm(part_type=part.part_type, part=part))
@@ -358,123 +338,3 @@ def part_edit(request: HttpRequest, ptype: str, ipn: str) -> HttpResponse:
             messages.success(request, f"Part {part.ipn} saved.")
             return redirect(_detail_url(part))
     return _render_part_form(request, form, status=UNPROCESSABLE)
-
-
-# ---------------------------------------------------------------------------------------------
-# Part types
-
-
-def _render_part_types(
-    request: HttpRequest, *, notice: tuple[str, str] | None = None, status: int = 200
-) -> HttpResponse:
-    context = {
-        "part_types": queries.part_types().order_by("name"),
-        "can_edit": request.user.has_role(Role.MANAGER),
-        "notice": notice,
-    }
-    template = (
-        "inventory/parts/_part_types_table.html"
-        if _wants_fragment(request)
-        else "inventory/parts/part_types.html"
-    )
-    return render(request, template, context, status=status)
-
-
-@require_GET
-@login_required
-def part_type_list(request: HttpRequest) -> HttpResponse:
-    return _render_part_types(request)
-
-
-def _apply_part_type_error(form: PartTypeForm, rows: list[InfoKeyForm], exc: ServiceError):
-    """Errors keyed ``info_keys.<index>.<field>`` go to that row of the formset (the index is
-    the row's place in the list given to the service), the others to the type's form."""
-    for name, texts in (exc.errors or {}).items():
-        head, _dot, rest = name.partition(".")
-        if head == "info_keys" and rest:
-            index, _dot, field = rest.partition(".")
-            if index.isdigit() and int(index) < len(rows):
-                row = rows[int(index)]
-                for text in texts:
-                    row.add_error(field if field in row.fields else None, text)
-                continue
-        for text in texts:
-            form.add_error(name if name in form.fields else None, text)
-    form.add_error(None, exc.detail)
-
-
-def _part_type_form_view(request: HttpRequest, part_type: PartType | None) -> HttpResponse:
-    initial = info_key_initial(part_type) if part_type else []
-    if request.method == "POST":
-        data = request.POST
-        if "add_row" in data:  # without JavaScript: the same form with one more empty row
-            data = data.copy()
-            total = data.get(f"{INFO_KEY_PREFIX}-TOTAL_FORMS", "0")
-            data[f"{INFO_KEY_PREFIX}-TOTAL_FORMS"] = str(int(total) + 1 if total.isdigit() else 1)
-        form = PartTypeForm(data, part_type=part_type)
-        formset = InfoKeyFormSet(data, initial=initial, prefix=INFO_KEY_PREFIX)
-    else:
-        form = PartTypeForm(part_type=part_type)
-        formset = InfoKeyFormSet(initial=initial, prefix=INFO_KEY_PREFIX)
-    context = {"form": form, "formset": formset, "part_type": part_type}
-    template = "inventory/parts/part_type_form.html"
-    if request.method == "GET" or "add_row" in request.POST:
-        return render(request, template, context)
-    if form.is_valid() and formset.is_valid():
-        fields = {**form.cleaned_data, "info_keys": formset.specs()}
-        try:
-            if part_type is None:
-                part_type = services.part_type_create(actor=_actor(request), **fields)
-            else:
-                services.part_type_update(actor=_actor(request), part_type=part_type, **fields)
-        except ServiceError as exc:
-            _apply_part_type_error(form, formset.kept_forms(), exc)
-        else:
-            messages.success(request, f"Part type {part_type.name} saved.")
-            return redirect("inventory:part-type-list")
-    return render(request, template, context, status=UNPROCESSABLE)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def part_type_create(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
-    return _part_type_form_view(request, None)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def part_type_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    _require_manager(request)
-    return _part_type_form_view(request, _part_type_or_404(slug))
-
-
-@require_GET
-@login_required
-def info_key_row(request: HttpRequest) -> HttpResponse:
-    """One empty info key row for the part type form, and the formset's new row count."""
-    _require_manager(request)
-    form = InfoKeyRowForm(request.GET)
-    if not form.is_valid():
-        return HttpResponse("Give the formset's row count.", status=400)
-    index = form.cleaned_data["count"]
-    row = InfoKeyForm(prefix=f"{INFO_KEY_PREFIX}-{index}", use_required_attribute=False)
-    context = {"row": row, "total": index + 1, "prefix": INFO_KEY_PREFIX, "oob": True}
-    return render(request, "inventory/parts/_info_key_row.html", context)
-
-
-@require_POST
-@login_required
-def part_type_delete(request: HttpRequest, slug: str) -> HttpResponse:
-    _require_manager(request)
-    part_type = _part_type_or_404(slug)
-    try:
-        services.part_type_delete(actor=_actor(request), part_type=part_type)
-    except ServiceError as exc:
-        level, text, status = "danger", exc.detail, UNPROCESSABLE
-    else:
-        level, text, status = "success", f"Part type {part_type.name} deleted.", 200
-    if _wants_fragment(request):
-        return _render_part_types(request, notice=(level, text), status=status)
-    messages.add_message(request, messages.SUCCESS if status == 200 else messages.ERROR, text)
-    return redirect("inventory:part-type-list")

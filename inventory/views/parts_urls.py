@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import parts
+from . import part_types, parts
 
 urlpatterns = [
     path("parts", parts.part_list, name="part-list"),
@@ -19,9 +19,9 @@ urlpatterns = [
         parts.alternate_remove,
         name="part-alternate-remove",
     ),
-    path("part-types", parts.part_type_list, name="part-type-list"),
-    path("part-types/new", parts.part_type_create, name="part-type-create"),
-    path("part-types/info-key-row", parts.info_key_row, name="part-type-info-key-row"),
-    path("part-types/<slug:slug>/edit", parts.part_type_edit, name="part-type-edit"),
-    path("part-types/<slug:slug>/delete", parts.part_type_delete, name="part-type-delete"),
+    path("part-types", part_types.part_type_list, name="part-type-list"),
+    path("part-types/new", part_types.part_type_create, name="part-type-create"),
+    path("part-types/info-key-row", part_types.info_key_row, name="part-type-info-key-row"),
+    path("part-types/<slug:slug>/edit", part_types.part_type_edit, name="part-type-edit"),
+    path("part-types/<slug:slug>/delete", part_types.part_type_delete, name="part-type-delete"),
 ]

@@ -3,31 +3,18 @@ are in ``stock_scan.py``, the location browser in ``stock_locations.py``, labels
 ``stock_labels.py``."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
+from config.ui import UNPROCESSABLE, require_role, wants_fragment
 
 from ..forms.stock import PageForm
 from ..queries import stock as queries
 
-# A form or fragment re-rendered because its input was refused. base.html tells htmx to swap
-# 422 responses like successes, so the errors appear in place.
-UNPROCESSABLE = 422
 PAGE_SIZE = 50
-
-
-def wants_fragment(request: HttpRequest) -> bool:
-    # A boosted request expects a whole page, not a fragment.
-    return bool(request.htmx) and not request.htmx.boosted
-
-
-def require_role(request: HttpRequest, role: Role) -> None:
-    if not request.user.has_role(role):
-        raise PermissionDenied
 
 
 @require_GET

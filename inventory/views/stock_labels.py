@@ -8,11 +8,11 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
+from config.ui import UNPROCESSABLE, require_role
 
 from .. import labels
 from ..forms.stock import LabelSheetForm
 from ..models import Lot, Part, StorageLocation
-from .stock import UNPROCESSABLE, require_role
 
 CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 

@@ -14,13 +14,14 @@ from accounts.actors import Actor
 from accounts.models import Role
 from config.errors import ServiceError
 from config.forms import apply_service_error
+from config.ui import UNPROCESSABLE, require_role, wants_fragment
 
 from ..forms.stock import LocationBrowseForm, LocationForm, PageForm
 from ..models import Lot, StorageLocation
 from ..queries import stock as queries
 from ..services import locations as services
 from ..services.locations import PATH_SEPARATOR
-from .stock import PAGE_SIZE, UNPROCESSABLE, require_role, wants_fragment
+from .stock import PAGE_SIZE
 
 CONTENTS_PAGE_SIZE = 100
 

@@ -20,6 +20,7 @@ from accounts.actors import Actor
 from accounts.models import Role
 from config.errors import ServiceError, error_body
 from config.forms import apply_service_error
+from config.ui import UNPROCESSABLE, require_role, wants_fragment
 
 from ..forms.stock import OPERATIONS, PROMPTS, Operation, ScanStepForm
 from ..models import StockStatus
@@ -27,7 +28,6 @@ from ..queries import stock as queries
 from ..services import idempotency
 from ..services import stock as ledger
 from ..templatetags.stock_tags import qty
-from .stock import UNPROCESSABLE, require_role, wants_fragment
 
 # The services name the count "counted" and the move's source "from_location"; the form
 # calls them quantity and location.
