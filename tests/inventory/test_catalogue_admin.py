@@ -9,6 +9,7 @@ from accounts.actors import Actor
 from accounts.models import Role
 from inventory.models import ChangelogEntry, InfoKey, Part, PartInfoValue, PartType
 from inventory.services import catalogue as services
+from inventory.services.catalogue import parts as part_services
 from tests.conftest import make_user
 from tests.factories import PartFactory, make_resistor_type
 from tests.inventory.stock_helpers import location, receive
@@ -179,8 +180,9 @@ def test_admin_delete_goes_through_the_service(staff, resistors):
 
 def test_a_refusal_the_admin_cannot_foresee_is_shown_and_rolls_back(staff, resistors, monkeypatch):
     part = make_part(resistors, info={"resistance": 1})
+    # As if a later feature (BOM lines) used the part: what register_part_usage() records.
     monkeypatch.setattr(
-        services, "_PART_USAGES", [("BOM lines", lambda p: Part.objects.filter(pk=p.pk))]
+        part_services, "_PART_USAGES", [("BOM lines", lambda p: Part.objects.filter(pk=p.pk))]
     )
     response = staff.post(f"{PARTS}{part.pk}/delete/", {"post": "yes"}, follow=True)
     assert "Not deleted: Part R" in response.content.decode()

@@ -3,6 +3,7 @@
 import pytest
 
 from accounts.actors import Actor
+from config.errors import ValidationFailed
 from inventory.models import ChangelogEntry, InfoKey, Part, PartInfoValue, PartType
 from inventory.services import catalogue as services
 from tests.factories import PartFactory, make_resistor_type
@@ -92,7 +93,7 @@ def test_duplicate_slug_is_409(as_manager):
     ],
 )
 def test_invalid_info_keys_are_400_per_field(spec, field):
-    with pytest.raises(services.ValidationFailed) as caught:
+    with pytest.raises(ValidationFailed) as caught:
         services.part_type_create(actor=SYSTEM, slug="x", name="X", info_keys=[spec])
     assert field in caught.value.errors
     assert not PartType.objects.exists()
@@ -100,7 +101,7 @@ def test_invalid_info_keys_are_400_per_field(spec, field):
 
 def test_repeated_info_key_is_400():
     keys = [{"key": "a", "kind": "text"}, {"key": "a", "kind": "number"}]
-    with pytest.raises(services.ValidationFailed) as caught:
+    with pytest.raises(ValidationFailed) as caught:
         services.part_type_create(actor=SYSTEM, slug="x", name="X", info_keys=keys)
     assert "info_keys.1.key" in caught.value.errors
 
@@ -200,7 +201,7 @@ def test_removing_an_info_key_drops_its_values_from_every_part():
 def test_changing_the_kind_or_unit_of_a_key_is_400():
     part_type = make_resistor_type()
     keys = [{"key": "resistance", "kind": "quantity", "unit": "kohm"}]
-    with pytest.raises(services.ValidationFailed) as caught:
+    with pytest.raises(ValidationFailed) as caught:
         services.part_type_update(actor=SYSTEM, part_type=part_type, info_keys=keys)
     assert "info_keys.0.kind" in caught.value.errors
     assert part_type.info_keys.count() == 6

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.actors import Actor
+from config.errors import ValidationFailed
 from inventory.models import (
     ChangelogEntry,
     Part,
@@ -297,7 +298,7 @@ def test_part_update_saves_only_the_changed_columns(part):
 
 
 def test_part_update_rejects_unknown_fields(part):
-    with pytest.raises(services.ValidationFailed):
+    with pytest.raises(ValidationFailed):
         services.part_update(actor=SYSTEM, part=part, ipn="R-9")
 
 
@@ -395,7 +396,7 @@ def test_create_many_reports_every_rejected_row_and_imports_nothing(resistors):
         {"ipn": "NEW-1", "info": {"resistance": 1}, "colour": "red"},
         {"info": {}},
     ]
-    with pytest.raises(services.ValidationFailed) as caught:
+    with pytest.raises(ValidationFailed) as caught:
         services.parts_create_many(actor=SYSTEM, part_type=resistors, rows=rows)
     error = caught.value
     assert error.code == "rows_rejected"
