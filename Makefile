@@ -1,5 +1,6 @@
 # The one entry point for tools: make run, make test, make lint, make bench.
-PYTHON ?= python3.11
+# Python 3.11: python3.11 if it is on the PATH, else python3 (checked below).
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -7,7 +8,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint format bench lock clean
 
 $(STAMP): requirements.lock
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (tried $(PYTHON))"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { echo "Python 3.11 is required (found: $(PYTHON))"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
 	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock
@@ -20,6 +21,7 @@ run: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py createcachetable
 	DEBUG=1 $(PY) manage.py ensure_admin
+	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) scripts/serve.py
 
 test: $(STAMP)

@@ -1,0 +1,185 @@
+"""Read latency through the real URL paths, authentication and serializers (Django's test
+client; no sockets), on the seeded benchmark database. Figures: see the table at the end."""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+
+from inventory.models import ChangelogEntry, Part, StorageLocation
+
+from .conftest import Result, measure, record
+
+LIST_MS, BATCH_MS, STOCK_MS = 25, 100, 30
+
+
+@dataclass
+class Sample:
+    ipns: list[tuple[str, str]]  # (ptype, ipn) of random parts
+    busy: list[tuple[str, str]]  # parts with the longest histories
+    stocked: list[tuple[str, str]]  # parts with balances
+    mpn_prefixes: list[str]
+    pages: dict[str, int]  # pages of 100 per part type
+    locations: list[int]
+    since: str
+
+
+@pytest.fixture(scope="module")
+def sample(django_db_setup) -> Sample:
+    rng = random.Random(7)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.slug, p.ipn, p.mpn FROM inventory_part p "
+            "JOIN inventory_parttype t ON t.id = p.part_type_id ORDER BY random() LIMIT 2000"
+        )
+        rows = cursor.fetchall()
+        cursor.execute(
+            "SELECT part_id FROM inventory_stockmovement GROUP BY part_id "
+            "ORDER BY count(*) DESC LIMIT 50"
+        )
+        busy_ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT DISTINCT part_id FROM inventory_stockbalance ORDER BY random() LIMIT 200"
+        )
+        stocked_ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT location_id FROM inventory_stockbalance GROUP BY location_id "
+            "ORDER BY count(*) DESC LIMIT 20"
+        )
+        locations = [row[0] for row in cursor.fetchall()]
+
+    def keys(ids):
+        return list(
+            Part.objects.filter(pk__in=ids).values_list("part_type__slug", "ipn").order_by("pk")
+        )
+
+    newest = ChangelogEntry.objects.order_by("-id").values_list("at", flat=True).first()
+    since = (newest - timedelta(minutes=5)).isoformat() if newest else "0"
+    return Sample(
+        ipns=[(slug, ipn) for slug, ipn, _mpn in rows],
+        busy=keys(busy_ids),
+        stocked=keys(stocked_ids),
+        mpn_prefixes=[mpn[: rng.randint(5, 10)] for _slug, _ipn, mpn in rows[:200] if mpn],
+        locations=locations or list(StorageLocation.objects.values_list("pk", flat=True)[:5]),
+        pages={
+            slug: max(1, min(20, count // 100))
+            for slug, count in Part.objects.values_list("part_type__slug")
+            .annotate(count=Count("pk"))
+            .order_by()
+        },
+        since=since,
+    )
+
+
+def test_parts_list_page_of_100(client_for, sample):
+    client = client_for()
+    slugs = ["resistor", "capacitor", "connector", "regulator"]
+    measure(
+        "parts list, page of 100",
+        lambda i: client.get(
+            f"/api/v1/parts/{slugs[i % 4]}",
+            {"page_size": 100, "page": 1 + i % sample.pages.get(slugs[i % 4], 1)},
+        ),
+        target_ms=LIST_MS,
+    )
+
+
+def test_parts_list_with_numeric_info_filter(client_for, sample):
+    client = client_for()
+    ranges = [("1k", "100k"), ("10", "1k"), ("100k", "10M"), ("4k7", "4k7")]
+    measure(
+        "parts list, info.resistance range, 100",
+        lambda i: client.get(
+            "/api/v1/parts/resistor",
+            {
+                "info.resistance.min": ranges[i % 4][0],
+                "info.resistance.max": ranges[i % 4][1],
+                "page_size": 100,
+            },
+        ),
+        target_ms=LIST_MS,
+    )
+
+
+def test_mpn_search(client_for, sample):
+    client = client_for()
+    prefixes = sample.mpn_prefixes
+    measure(
+        "MPN search (prefix)",
+        lambda i: client.get(f"/api/v1/parts/search/{prefixes[i % len(prefixes)]}"),
+        target_ms=LIST_MS,
+    )
+
+
+def test_batch_of_1000_keys(client_for, sample):
+    client = client_for()
+    keys = [{"ptype": slug, "ipn": ipn} for slug, ipn in sample.ipns]
+
+    def batch(i):
+        start = (i * 97) % (len(keys) - 1000) if len(keys) > 1000 else 0
+        return client.post(
+            "/api/v1/parts/batch", {"keys": keys[start : start + 1000]}, format="json"
+        )
+
+    measure("parts batch, 1,000 keys", batch, runs=50, target_ms=BATCH_MS)
+
+
+def test_changelog_since(client_for, sample):
+    client = client_for()
+    probe = client.get(f"/api/v1/changelog/since/{sample.since}", {"limit": 100})
+    if probe.status_code == 404:
+        record(Result("changelog since <ts>, limit 100", None, None, None, "-", False, "404"))
+        pytest.skip("GET /api/v1/changelog/since/{ts} answers 404: not there yet")
+    measure(
+        "changelog since <ts>, limit 100",
+        lambda i: client.get(f"/api/v1/changelog/since/{sample.since}", {"limit": 100}),
+        target_ms=LIST_MS,
+    )
+
+
+def test_part_history_page(client_for, sample):
+    client = client_for()
+    busy = sample.busy
+    measure(
+        "part history page (busiest parts)",
+        lambda i: client.get(
+            f"/api/v1/parts/{busy[i % len(busy)][0]}/{busy[i % len(busy)][1]}/history"
+        ),
+        target_ms=STOCK_MS,
+    )
+
+
+def test_part_stock(client_for, sample):
+    client = client_for()
+    parts = sample.stocked
+    measure(
+        "part stock",
+        lambda i: client.get(
+            f"/api/v1/parts/{parts[i % len(parts)][0]}/{parts[i % len(parts)][1]}/stock"
+        ),
+        target_ms=STOCK_MS,
+    )
+
+
+def test_location_contents(client_for, sample):
+    client = client_for()
+    locations = sample.locations
+    measure(
+        "location contents (fullest bins)",
+        lambda i: client.get(f"/api/v1/locations/{locations[i % len(locations)]}/stock"),
+        target_ms=STOCK_MS,
+    )
+
+
+def test_low_stock_report(client_for, sample):
+    client = client_for()
+    measure(
+        "low-stock report, first page",
+        lambda i: client.get("/api/v1/reports/low-stock"),
+        runs=20,
+        warmup=1,
+        target_ms=STOCK_MS,
+    )

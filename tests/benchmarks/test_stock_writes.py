@@ -1,0 +1,98 @@
+"""Write throughput of ``POST /api/v1/stock/remove`` (one unit at a time, from on-hand
+balances that can afford it) from one client and from four concurrent clients, each a
+thread with its own database connection. SQLite runs writers one at a time (IMMEDIATE
+transactions), so four clients measure queueing, not parallelism."""
+
+import statistics
+import threading
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from inventory.models import StockBalance
+
+from .conftest import Result, record
+
+WRITES_PER_SECOND = 150
+
+
+@pytest.fixture(scope="module")
+def picks(django_db_setup) -> list[dict]:
+    """Bodies of remove requests on on-hand balances without a lot and with plenty of stock."""
+    rows = (
+        StockBalance.objects.filter(status="on_hand", lot__isnull=True, quantity__gte=200)
+        .values_list("part__ipn", "location__code")
+        .order_by("?")[:500]
+    )
+    bodies = [{"ipn": ipn, "location": code, "quantity": "1"} for ipn, code in rows]
+    assert bodies, "no on-hand balances with stock to pick from"
+    return bodies
+
+
+def _remove_many(client, bodies, count, offset, times, errors):
+    for i in range(count):
+        body = bodies[(offset + i) % len(bodies)]
+        started = time.perf_counter()
+        response = client.post("/api/v1/stock/remove", body, format="json")
+        times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            errors.append(f"{response.status_code} {response.content[:200]!r}")
+
+
+def _rate_result(name, count, elapsed, times, queries, errors) -> Result:
+    rate = count / elapsed
+    return Result(
+        name,
+        statistics.median(times),
+        statistics.quantiles(times, n=20)[-1],
+        queries,
+        f">= {WRITES_PER_SECOND} writes/s (no query target)",
+        rate >= WRITES_PER_SECOND and not errors,
+        f"{rate:,.0f} writes/s" + (f", {len(errors)} errors: {errors[0]}" if errors else ""),
+    )
+
+
+def test_remove_rate_one_client(client_for, picks):
+    client = client_for()
+    _remove_many(client, picks, 5, 0, [], [])  # warm up
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/api/v1/stock/remove", picks[-1], format="json")
+    queries = len(captured)  # now: the next request resets the connection's query log
+    assert response.status_code == 200, response.content[:300]
+    times, errors, count = [], [], 300
+    started = time.perf_counter()
+    _remove_many(client, picks, count, 5, times, errors)
+    elapsed = time.perf_counter() - started
+    result = _rate_result("stock/remove, 1 client", count, elapsed, times, queries, errors)
+    record(result)
+    assert not errors, errors[:3]
+
+
+def test_remove_rate_four_concurrent_clients(client_for, picks):
+    from django.db import connections
+
+    per_client, clients = 100, 4
+    times: list[float] = []
+    errors: list[str] = []
+
+    def work(index: int) -> None:
+        try:
+            _remove_many(client_for(), picks, per_client, 100 * index, times, errors)
+        finally:
+            connections.close_all()  # this thread's connections
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    record(
+        _rate_result(
+            "stock/remove, 4 concurrent clients", per_client * clients, elapsed, times, None, errors
+        )
+    )
+    assert not errors, errors[:3]
