@@ -77,14 +77,21 @@ def _lock_balance(
     """The balance row, locked; created (at zero) when missing."""
     lookup = {"part": part, "location": location, "lot": lot, "status": status}
     balance = StockBalance.objects.select_for_update().filter(**lookup).first()
-    if balance is not None:
-        return balance
-    try:
-        with transaction.atomic():
-            return StockBalance.objects.create(**lookup, quantity=Decimal(0))
-    except IntegrityError:
-        # Another transaction created it first: wait for its lock like everyone else.
-        return StockBalance.objects.select_for_update().get(**lookup)
+    if balance is None:
+        try:
+            with transaction.atomic():
+                balance = StockBalance.objects.create(**lookup, quantity=Decimal(0))
+        except IntegrityError:
+            # Another transaction created it first: wait for its lock like everyone else.
+            balance = StockBalance.objects.select_for_update().get(**lookup)
+    balance.lot = lot
+    return _with_relations(balance, part, location)
+
+
+def _with_relations(balance: StockBalance, part: Part, location: StorageLocation) -> StockBalance:
+    # The caller already holds these rows: spare the movement and the response a query each.
+    balance.part, balance.location = part, location
+    return balance
 
 
 def _lock_in_order(part: Part, locations: list[StorageLocation]) -> None:
@@ -238,12 +245,13 @@ def stock_add(
 def _fifo_balances(part: Part, location: StorageLocation, status: str) -> list[StockBalance]:
     # Stock without a lot goes first, then lots: soonest expiry first, then oldest (lot ids
     # grow with age).
-    balances = list(
-        StockBalance.objects.select_for_update(of=("self",))
+    balances = [
+        _with_relations(balance, part, location)
+        for balance in StockBalance.objects.select_for_update(of=("self",))
         .filter(part=part, location=location, status=status, quantity__gt=0)
         .select_related("lot")
         .order_by("location_id", "lot_id", "status")  # the global lock order
-    )
+    ]
     return sorted(
         balances,
         key=lambda b: (

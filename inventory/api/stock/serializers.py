@@ -1,15 +1,35 @@
 import re
+from datetime import UTC
+from decimal import Decimal
 
 from rest_framework import serializers
 
 from ...models import Lot, Part, StockBalance, StockMovement, StockStatus, StorageLocation
 
 QUANTITY = {"max_digits": 18, "decimal_places": 6}
+_SIX_PLACES = Decimal("0.000001")
+
+
+# The ledger's answers (movements, balances) are rendered on every stock operation and in the
+# longest lists. Their serializers build the dicts directly instead of running DRF's field
+# machinery per object, which cost more than the database work of a write; the declared
+# fields still describe them in the OpenAPI schema, and the tests pin the output.
+def quantity_text(value: Decimal | None) -> str | None:
+    """A quantity as the API writes it everywhere: a string with six decimal places."""
+    return None if value is None else format(Decimal(value).quantize(_SIX_PLACES), "f")
+
+
+def time_text(value) -> str:
+    text = value.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class PartByIpn(serializers.SlugRelatedField):
     def __init__(self, **kwargs):
-        super().__init__(slug_field="ipn", queryset=Part.objects.all(), **kwargs)
+        # With its type: the operation's response names it.
+        super().__init__(
+            slug_field="ipn", queryset=Part.objects.select_related("part_type"), **kwargs
+        )
 
 
 class LocationByCode(serializers.SlugRelatedField):
@@ -127,6 +147,28 @@ class MovementSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, movement: StockMovement) -> dict:
+        return {
+            "id": movement.pk,
+            "operation_id": str(movement.operation_id),
+            "operation": movement.operation,
+            "ipn": movement.part.ipn,
+            "location": movement.location.code,
+            "lot": movement.lot.name if movement.lot_id else None,
+            "status": movement.status,
+            "quantity": quantity_text(movement.quantity),
+            "unit_price": quantity_text(movement.unit_price),
+            "currency": movement.currency,
+            "actor": {
+                "kind": movement.actor_kind,
+                "name": movement.actor_name,
+                "token_label": movement.actor_token,
+            },
+            "source": movement.source,
+            "comment": movement.comment,
+            "at": time_text(movement.at),
+        }
+
 
 class HistoryMovementSerializer(MovementSerializer):
     running_on_hand = serializers.SerializerMethodField(
@@ -135,8 +177,12 @@ class HistoryMovementSerializer(MovementSerializer):
 
     def get_running_on_hand(self, movement) -> str:
         # The window sum starts at the range's start; the context carries what came before.
-        total = movement.running_on_hand + self.context.get("opening", 0)
-        return serializers.DecimalField(**QUANTITY).to_representation(total)
+        return quantity_text(movement.running_on_hand + self.context.get("opening", 0))
+
+    def to_representation(self, movement: StockMovement) -> dict:
+        return super().to_representation(movement) | {
+            "running_on_hand": self.get_running_on_hand(movement)
+        }
 
     class Meta(MovementSerializer.Meta):
         fields = [*MovementSerializer.Meta.fields, "running_on_hand"]
@@ -164,12 +210,33 @@ class BalanceSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, balance: StockBalance) -> dict:
+        return {
+            "ipn": balance.part.ipn,
+            "part_type": balance.part.part_type.slug,
+            "location": balance.location.code,
+            "location_path": balance.location.path,
+            "lot": balance.lot.name if balance.lot_id else None,
+            "status": balance.status,
+            "quantity": quantity_text(balance.quantity),
+            "updated_at": time_text(balance.updated_at),
+        }
+
 
 class OperationResultSerializer(serializers.Serializer):
     operation_id = serializers.UUIDField()
     operation = serializers.CharField()
     movements = MovementSerializer(many=True)
     balances = BalanceSerializer(many=True)
+
+    def to_representation(self, result) -> dict:
+        movement, balance = MovementSerializer(), BalanceSerializer()
+        return {
+            "operation_id": str(result.operation_id),
+            "operation": result.operation,
+            "movements": [movement.to_representation(m) for m in result.movements],
+            "balances": [balance.to_representation(b) for b in result.balances],
+        }
 
 
 class NewLotSerializer(LotWriteSerializer):
