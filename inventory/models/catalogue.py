@@ -132,12 +132,26 @@ class Part(models.Model):
         max_digits=18, decimal_places=6, null=True, blank=True
     )
     archived = models.BooleanField(default=False)
+    # Sums of the part's on-hand and ordered balances, kept by the ledger services in the
+    # same transaction (like the balances themselves), so the low-stock report is an index
+    # range instead of an aggregate over every balance.
+    on_hand_total = models.DecimalField(max_digits=18, decimal_places=6, default=0, editable=False)
+    on_order_total = models.DecimalField(max_digits=18, decimal_places=6, default=0, editable=False)
+    # How far under its threshold the part is (NULL without a threshold): stored by the
+    # database and indexed, so the low-stock report reads an index range.
+    shortfall = models.GeneratedField(
+        expression=models.F("low_stock_threshold") - models.F("on_hand_total"),
+        output_field=models.DecimalField(max_digits=18, decimal_places=6),
+        db_persist=True,
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["ipn"]
         indexes = [
+            # archived included so that counting the report reads the index alone.
+            models.Index(fields=["-shortfall", "ipn", "archived"], name="part_shortfall"),
             models.Index(fields=["part_type", "ipn"], name="part_type_ipn"),
             models.Index(fields=["part_type", "archived", "ipn"], name="part_type_archived_ipn"),
             models.Index(Upper("manufacturer"), name="part_manufacturer_upper"),

@@ -132,19 +132,11 @@ def part_history_series(
 
 def low_stock() -> QuerySet[Part]:
     """Parts whose on-hand total is under their threshold, with the shortfall and what is on
-    order, worst shortfall first."""
+    order, worst shortfall first. Reads the totals the ledger keeps on each part, along the
+    ``part_shortfall`` index on the stored ``shortfall``."""
     return (
-        Part.objects.filter(low_stock_threshold__isnull=False, archived=False)
-        .select_related("part_type")
-        .annotate(
-            on_hand=Coalesce(
-                Sum("balances__quantity", filter=Q(balances__status=StockStatus.ON_HAND)), ZERO
-            ),
-            on_order=Coalesce(
-                Sum("balances__quantity", filter=Q(balances__status=StockStatus.ORDERED)), ZERO
-            ),
-        )
-        .filter(on_hand__lt=F("low_stock_threshold"))
-        .annotate(shortfall=F("low_stock_threshold") - F("on_hand"))
+        Part.objects.select_related("part_type")
+        .annotate(on_hand=F("on_hand_total"), on_order=F("on_order_total"))
+        .filter(shortfall__gt=0, archived=False)
         .order_by("-shortfall", "ipn")
     )

@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.actors import Actor
@@ -22,6 +24,8 @@ from ..models import Lot, Part, StockBalance, StockMovement, StockStatus, Storag
 from .locations import lot_create
 
 ON_HAND = StockStatus.ON_HAND
+# The balances whose sums each part also carries (for the low-stock report).
+PART_TOTALS = {StockStatus.ON_HAND: "on_hand_total", StockStatus.ORDERED: "on_order_total"}
 Operation = StockMovement.Operation
 
 
@@ -44,6 +48,8 @@ class _Context:
     operation_id: uuid.UUID = field(default_factory=uuid.uuid4)
     at: object = field(default_factory=timezone.now)
     result: LedgerResult | None = None
+    # What the operation changed of the part's on-hand and ordered totals.
+    total_deltas: dict[str, Decimal] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.result = LedgerResult(self.operation_id, self.operation)
@@ -132,6 +138,9 @@ def _move(ctx: _Context, balance: StockBalance, delta: Decimal, **extra) -> None
         **extra,
     )
     ctx.result.movements.append(movement)
+    if balance.status in PART_TOTALS:
+        total = PART_TOTALS[balance.status]
+        ctx.total_deltas[total] = ctx.total_deltas.get(total, Decimal(0)) + delta
     if balance not in ctx.result.balances:
         ctx.result.balances.append(balance)
 
@@ -188,6 +197,14 @@ def _check_location_accepts(part: Part, location: StorageLocation) -> None:
 
 
 def _record(ctx: _Context, part: Part, **details) -> None:
+    """Close an operation: the part's totals, then the changelog entry. Locks are taken in
+    one order everywhere (balances, then the part row, then the changelog lock), so two
+    operations cannot deadlock."""
+    changed = {name: delta for name, delta in ctx.total_deltas.items() if delta}
+    if changed:
+        Part.objects.filter(pk=part.pk).update(
+            **{name: F(name) + delta for name, delta in changed.items()}
+        )
     changelog.record(
         actor=ctx.actor,
         action="create",
@@ -460,3 +477,25 @@ def stock_change_status(
             to_status=to_status,
         )
     return ctx.result
+
+
+def part_totals_rebuild(*, part_ids: list[int] | None = None) -> None:
+    """Recompute parts' on-hand and ordered totals from their balances: for bulk loads that
+    write balances directly (seeding) instead of through the operations above."""
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=18, decimal_places=6))
+
+    def total(status: str):
+        sums = (
+            StockBalance.objects.filter(part=OuterRef("pk"), status=status)
+            .values("part")
+            .annotate(total=Sum("quantity"))
+            .values("total")
+        )
+        return Coalesce(Subquery(sums), zero)
+
+    updates = {field: total(status) for status, field in PART_TOTALS.items()}
+    if part_ids is None:
+        Part.objects.update(**updates)
+        return
+    for start in range(0, len(part_ids), 900):  # below SQLite's variable limit
+        Part.objects.filter(pk__in=part_ids[start : start + 900]).update(**updates)

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from accounts.actors import Actor
-from inventory.models import StockBalance, StockMovement, StorageLocation
+from inventory.models import Part, StockBalance, StockMovement, StorageLocation
 from inventory.services import stock as ledger
 from tests.factories import PartFactory
 
@@ -49,3 +49,14 @@ def assert_ledger_matches_balances() -> None:
     for key in set(sums) | set(balances):
         assert sums.get(key, Decimal(0)) == balances.get(key, Decimal(0)), key
     assert not StockBalance.objects.filter(quantity__lt=0).exists()
+    # Each part's totals are the sums of its on-hand and ordered balances.
+    for part_ in Part.objects.all():
+        on_hand_sum = sum(
+            (q for (p, _l, _t, st), q in balances.items() if p == part_.pk and st == "on_hand"),
+            Decimal(0),
+        )
+        ordered_sum = sum(
+            (q for (p, _l, _t, st), q in balances.items() if p == part_.pk and st == "ordered"),
+            Decimal(0),
+        )
+        assert (part_.on_hand_total, part_.on_order_total) == (on_hand_sum, ordered_sum), part_.ipn

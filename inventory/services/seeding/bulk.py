@@ -30,6 +30,7 @@ from ...models import (
 )
 from ..catalogue import part_type_create
 from ..locations import location_create
+from ..stock import part_totals_rebuild
 
 Write = Callable[[str], None]
 ON_HAND = StockStatus.ON_HAND
@@ -101,13 +102,15 @@ def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     prepared statement (``executemany``): several times faster than ``bulk_create`` for
     millions of rows, because no model instances are built and SQLite's 999-variable limit
     does not cut the batch into pieces of a few dozen rows. Columns left out get their
-    field's default (computed once); the primary key is left to the database."""
+    field's default (computed once); the primary key and generated columns are left to the
+    database."""
     by_attname = {field.attname: field for field in model._meta.concrete_fields}
     fields = [by_attname[name] for name in columns]
     defaulted = [
         field
         for field in model._meta.concrete_fields
-        if field.attname not in columns and not field.primary_key
+        # The database fills generated columns (Part.shortfall) itself.
+        if field.attname not in columns and not field.primary_key and not field.generated
     ]
     defaults = tuple(field.get_db_prep_save(field.get_default(), connection) for field in defaulted)
     adapters = [_adapter(field) for field in fields]
@@ -266,6 +269,7 @@ class BackdatedLedger:
                 balance.quantity = sums[key]
                 balance.updated_at = max(balance.updated_at, touched[key])
             StockBalance.objects.bulk_update(list(existing.values()), ["quantity", "updated_at"])
+        part_totals_rebuild(part_ids=part_ids)
 
 
 def _movement_sums(keys: list[BalanceKey]) -> dict[BalanceKey, Decimal]:
