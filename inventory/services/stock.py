@@ -264,11 +264,16 @@ def _fifo_balances(part: Part, location: StorageLocation, status: str) -> list[S
     # grow with age).
     balances = [
         _with_relations(balance, part, location)
-        for balance in StockBalance.objects.select_for_update(of=("self",))
+        for balance in StockBalance.objects.select_for_update()
         .filter(part=part, location=location, status=status, quantity__gt=0)
-        .select_related("lot")
         .order_by("location_id", "lot_id", "status")  # the global lock order
     ]
+    # Lots only when some stock is in one: most picks are from stock without a lot.
+    lot_ids = {balance.lot_id for balance in balances if balance.lot_id}
+    if lot_ids:
+        lots = Lot.objects.in_bulk(lot_ids)
+        for balance in balances:
+            balance.lot = lots.get(balance.lot_id)
     return sorted(
         balances,
         key=lambda b: (

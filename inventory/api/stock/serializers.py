@@ -26,10 +26,10 @@ def time_text(value) -> str:
 
 class PartByIpn(serializers.SlugRelatedField):
     def __init__(self, **kwargs):
-        # With its type: the operation's response names it.
-        super().__init__(
-            slug_field="ipn", queryset=Part.objects.select_related("part_type"), **kwargs
-        )
+        # With its type (the operation's response names it), without the catalogue text and
+        # info values no stock operation reads.
+        queryset = Part.objects.select_related("part_type").defer("info", "notes", "description")
+        super().__init__(slug_field="ipn", queryset=queryset, **kwargs)
 
 
 class LocationByCode(serializers.SlugRelatedField):
