@@ -11,6 +11,7 @@ rounded to :data:`SIGNIFICANT_DIGITS` after conversion so that "10 kΩ" is 10000
 - ``u``, ``µ`` (micro sign) and ``μ`` (Greek mu) all mean micro.
 """
 
+import functools
 import re
 from decimal import Context, Decimal, InvalidOperation
 
@@ -19,6 +20,8 @@ import pint
 ureg = pint.UnitRegistry(non_int_type=Decimal)
 
 SIGNIFICANT_DIGITS = 12
+_SIGNIFICANT = Context(prec=SIGNIFICANT_DIGITS)
+_ONE = Decimal(1)
 
 # The prefix letters people type after a number, and their powers of ten.
 PREFIX_EXPONENTS = {
@@ -57,6 +60,9 @@ def check_unit(unit: str) -> str:
     return unit
 
 
+# Unit names come from info keys, a handful per installation, and the registry never changes
+# after import: each is parsed by pint once per process instead of once per value shown.
+@functools.lru_cache(maxsize=512)
 def unit_symbol(unit: str) -> str:
     """The short symbol of a unit for display: "ohm" → "Ω", "uF" → "µF"."""
     if not unit:
@@ -70,9 +76,9 @@ def unit_symbol(unit: str) -> str:
 def round_significant(value: Decimal) -> Decimal:
     """Round to :data:`SIGNIFICANT_DIGITS` significant digits, without exponent noise for
     integers (10000, not 1E+4)."""
-    rounded = value.normalize(Context(prec=SIGNIFICANT_DIGITS))
+    rounded = value.normalize(_SIGNIFICANT)
     if rounded == rounded.to_integral_value():
-        return rounded.quantize(Decimal(1))
+        return rounded.quantize(_ONE)
     return rounded
 
 
@@ -172,13 +178,19 @@ def format_quantity(number: object, unit: str = "") -> str:
 
     An SI prefix is chosen only for plain units (ohm, F, V, Hz); a unit that already has a
     prefix (mm, uF) or is compound is shown as it is: ``5 mm``."""
-    value = Decimal(str(number))
-    symbol = unit_symbol(unit)
+    return _format_text(str(number), unit)
+
+
+# Keyed by the number's text, which is all the result depends on: pages of parts repeat the
+# same few values (E-series resistances, package sizes) over and over.
+@functools.lru_cache(maxsize=4096)
+def _format_text(text: str, unit: str) -> str:
+    value = Decimal(text)
     if not unit:
         return _trim(value)
-    plain_unit = _is_plain_unit(unit)
+    symbol = unit_symbol(unit)
     prefix = ""
-    if plain_unit and value != 0:
+    if _is_plain_unit(unit) and value != 0:
         exponent = value.copy_abs().adjusted()
         power, prefix = next(
             ((p, letter) for p, letter in _DISPLAY_PREFIXES if exponent >= p), _DISPLAY_SMALLEST
@@ -187,6 +199,7 @@ def format_quantity(number: object, unit: str = "") -> str:
     return f"{_trim(value)} {prefix}{symbol}"
 
 
+@functools.lru_cache(maxsize=512)
 def _is_plain_unit(unit: str) -> bool:
     try:
         parsed = ureg.parse_units(unit)

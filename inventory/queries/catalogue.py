@@ -6,7 +6,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    F,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
 from config.errors import NotFound, ValidationFailed
 
@@ -41,10 +50,55 @@ def part_type_by_ref(ref: str) -> PartType:
 
 
 def part_type_by_slug(slug: str) -> PartType:
-    part_type = PartType.objects.prefetch_related("info_keys").filter(slug=slug).first()
-    if part_type is None:
+    """The part type ``slug`` with its info keys in display order, in one query."""
+    found = _part_types_with_info_keys(slug=slug)
+    if not found:
         raise NotFound(f"No part type {slug!r}.")
-    return part_type
+    return found[0]
+
+
+_TYPE_FIELDS = PartType._meta.concrete_fields
+_KEY_FIELDS = InfoKey._meta.concrete_fields
+
+
+def _part_types_with_info_keys(**lookup: Any) -> list[PartType]:
+    """Part types matching ``lookup`` with ``info_keys.all()`` already loaded (by position, then
+    key), in one query: a LEFT JOIN of the keys, so that a type without keys is found too. A
+    separate prefetch query would put list pages over their query budget."""
+    rows = (
+        PartType.objects.filter(**lookup)
+        .order_by("pk", "info_keys__position", "info_keys__key")
+        .values_list(
+            *(field.name for field in _TYPE_FIELDS),
+            *(f"info_keys__{field.name}" for field in _KEY_FIELDS),
+        )
+    )
+    type_names = [field.attname for field in _TYPE_FIELDS]
+    key_names = [field.attname for field in _KEY_FIELDS]
+    split = len(type_names)
+    types: dict[int, PartType] = {}
+    keys: dict[int, list[InfoKey]] = {}
+    for row in rows:
+        part_type = types.get(row[0])
+        if part_type is None:
+            part_type = types[row[0]] = PartType.from_db(rows.db, type_names, row[:split])
+            keys[part_type.pk] = []
+        if row[split] is not None:  # the key's id; None when the type has no keys
+            key = InfoKey.from_db(rows.db, key_names, row[split:])
+            key.part_type = part_type
+            keys[part_type.pk].append(key)
+    for part_type in types.values():
+        _set_prefetched(part_type, "info_keys", keys[part_type.pk])
+    return list(types.values())
+
+
+def _set_prefetched(instance: Model, name: str, related: list[Model]) -> None:
+    # What prefetch_related() stores for a reverse relation, so that ``.all()`` answers from
+    # memory; Django has no public way to hand it rows fetched by another query.
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = related
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 def info_keys(part_type: PartType) -> QuerySet[InfoKey]:
@@ -64,7 +118,42 @@ def parts() -> QuerySet[Part]:
 
 
 def parts_of_type(part_type: PartType) -> QuerySet[Part]:
-    return parts().filter(part_type=part_type).order_by("ipn")
+    """Parts of ``part_type`` for a list page or a download: every part's ``part_type`` is
+    ``part_type`` itself (the related manager sets it, no join), info keys included. Give a
+    page its tags with :func:`with_tag_names`."""
+    return part_type.parts.order_by("ipn")
+
+
+def with_tag_names(found: Sequence[Part]) -> Sequence[Part]:
+    """Set ``tag_names`` (sorted) on each part, in one query. Names, not ``Tag`` rows and
+    related managers: those cost more than the query itself for a batch of 1,000."""
+    names: dict[int, list[str]] = {part.pk: [] for part in found}
+    if names:
+        rows = (
+            Part.tags.through.objects.filter(part_id__in=names)
+            .order_by("tag__name")
+            .values_list("part_id", "tag__name")
+        )
+        for part_id, name in rows:
+            names[part_id].append(name)
+    for part in found:
+        part.tag_names = names[part.pk]
+    return found
+
+
+def _shaped(found: list[Part]) -> list[Part]:
+    """Give parts fetched without joins their tag names and their types with info keys (one
+    shared instance per type): two queries whatever their number."""
+    if not found:
+        return found
+    with_tag_names(found)
+    by_pk = {
+        part_type.pk: part_type
+        for part_type in _part_types_with_info_keys(pk__in={part.part_type_id for part in found})
+    }
+    for part in found:
+        part.part_type = by_pk[part.part_type_id]
+    return found
 
 
 def part_by_key(ptype: str, ipn: str, *, queryset: QuerySet[Part] | None = None) -> Part:
@@ -88,7 +177,8 @@ def parts_by_keys(
     """Look up many ``(ptype, ipn)`` keys in three queries whatever their number. Returns the
     parts found, in the order asked (each once), and the keys not found."""
     wanted = list(dict.fromkeys(keys))
-    by_ipn = {part.ipn: part for part in parts().filter(ipn__in={ipn for _t, ipn in wanted})}
+    rows = list(Part.objects.filter(ipn__in={ipn for _t, ipn in wanted}))
+    by_ipn = {part.ipn: part for part in _shaped(rows)}
     found, missing = [], []
     for ptype, ipn in wanted:
         part = by_ipn.get(ipn)
@@ -282,43 +372,34 @@ def search_mpn(mpn: str, *, limit: int = MPN_SEARCH_LIMIT) -> tuple[list[Part], 
     """Parts of any type whose MPN matches ``mpn`` ignoring case and punctuation: exact
     matches first, then MPNs that start with it, then (for 3+ characters) MPNs that contain
     it; at most ``limit`` parts, each with ``match`` set to "exact", "prefix" or "contains".
-    Returns the parts and whether more matched. At most five queries."""
+    Returns the parts and whether more matched. At most four queries."""
     normalized = normalize_mpn(mpn)
     if not normalized:
         raise ValidationFailed(
             "The MPN has no letters or digits.", errors={"mpn": ["Give letters or digits."]}
         )
+    base = Part.objects.order_by("mpn_normalized", "ipn")
+    # Exact and prefix matches in one index range: the MPN itself sorts before every longer
+    # MPN that starts with it, so the exact matches come first.
+    starting = base.filter(mpn_normalized__gte=normalized)
     bound = _prefix_upper_bound(normalized)
-    ranked: list[tuple[int, str]] = []
-    base = Part.objects.order_by("mpn_normalized", "ipn").values_list("pk", flat=True)
-    prefix = base.filter(mpn_normalized__gt=normalized)
     if bound is not None:
-        prefix = prefix.filter(mpn_normalized__lt=bound)
-    stages = [
-        ("exact", base.filter(mpn_normalized=normalized)),
-        ("prefix", prefix),
-    ]
-    if len(normalized) >= 3:
-        stages.append(("contains", base.filter(mpn_normalized__contains=normalized)))
-    seen: set[int] = set()
-    for match, rows in stages:
-        room = limit + 1 - len(ranked)
-        if room <= 0:
-            break
-        if seen:
-            rows = rows.exclude(pk__in=seen)
-        for pk in rows[:room]:
-            seen.add(pk)
-            ranked.append((pk, match))
-    truncated = len(ranked) > limit
-    ranked = ranked[:limit]
-    by_pk = parts().in_bulk([pk for pk, _match in ranked])
-    found = []
-    for pk, match in ranked:
-        part = by_pk[pk]
-        part.match = match
-        found.append(part)
-    return found, truncated
+        starting = starting.filter(mpn_normalized__lt=bound)
+    found = list(starting[: limit + 1])
+    for part in found:
+        part.match = "exact" if part.mpn_normalized == normalized else "prefix"
+    room = limit + 1 - len(found)
+    # Every exact and prefix match is in ``found`` when there is room left; "contains" scans
+    # the whole index, so it runs only then.
+    if room > 0 and len(normalized) >= 3:
+        containing = base.filter(mpn_normalized__contains=normalized)
+        if found:
+            containing = containing.exclude(pk__in=[part.pk for part in found])
+        for part in containing[:room]:
+            part.match = "contains"
+            found.append(part)
+    truncated = len(found) > limit
+    return _shaped(found[:limit]), truncated
 
 
 @dataclass

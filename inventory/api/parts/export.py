@@ -6,6 +6,7 @@ import csv
 import json
 from collections.abc import Iterator
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from django.db.models import QuerySet
@@ -13,6 +14,7 @@ from django.http import StreamingHttpResponse
 from rest_framework.utils.encoders import JSONEncoder
 
 from ...models import Part, PartType
+from ...queries import catalogue as queries
 from .serializers import PartSerializer
 
 EXPORT_FORMATS = ("csv", "json")
@@ -57,15 +59,20 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _parts(queryset: QuerySet[Part]) -> Iterator[Part]:
+    """The parts of ``queryset`` with their tag names, read ``CHUNK_SIZE`` at a time."""
+    rows = queryset.iterator(chunk_size=CHUNK_SIZE)
+    while chunk := list(islice(rows, CHUNK_SIZE)):
+        yield from queries.with_tag_names(chunk)
+
+
 def _csv_rows(queryset: QuerySet[Part], part_type: PartType) -> Iterator[str]:
     keys = [key.key for key in part_type.info_keys.all()]
     writer = csv.writer(_Line())
     yield writer.writerow([*CSV_COLUMNS, *(f"info.{key}" for key in keys)])
-    for part in queryset.iterator(chunk_size=CHUNK_SIZE):
+    for part in _parts(queryset):
         fields = [
-            TAG_SEPARATOR.join(tag.name for tag in part.tags.all())
-            if column == "tags"
-            else _cell(getattr(part, column))
+            TAG_SEPARATOR.join(part.tag_names) if column == "tags" else _cell(getattr(part, column))
             for column in CSV_COLUMNS
         ]
         yield writer.writerow([*fields, *(_cell(part.info.get(key)) for key in keys)])
@@ -74,8 +81,9 @@ def _csv_rows(queryset: QuerySet[Part], part_type: PartType) -> Iterator[str]:
 def _json_items(queryset: QuerySet[Part]) -> Iterator[str]:
     yield "["
     separator = "\n"
-    for part in queryset.iterator(chunk_size=CHUNK_SIZE):
-        item = json.dumps(PartSerializer(part).data, cls=JSONEncoder, ensure_ascii=False)
+    serializer = PartSerializer()  # one for all rows: building its fields is the costly part
+    for part in _parts(queryset):
+        item = json.dumps(serializer.to_representation(part), cls=JSONEncoder, ensure_ascii=False)
         yield separator + item
         separator = ",\n"
     yield "\n]\n"

@@ -172,7 +172,7 @@ class PartViewSet(viewsets.GenericViewSet):
                     errors={"format": [f"Use one of: {', '.join(EXPORT_FORMATS)}."]},
                 )
             return export_response(queryset, self.part_type, export_format)
-        page = self.paginate_queryset(queryset)
+        page = queries.with_tag_names(self.paginate_queryset(queryset))
         return self.get_paginated_response(s.PartSerializer(page, many=True).data)
 
     @extend_schema(
