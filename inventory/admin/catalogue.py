@@ -101,22 +101,7 @@ class PartAdminForm(forms.ModelForm):
 
     class Meta:
         model = Part
-        fields = (
-            "part_type",
-            "ipn",
-            "mpn",
-            "manufacturer",
-            "description",
-            "info",
-            "datasheet_url",
-            "footprint",
-            "notes",
-            "tags",
-            "unit_of_measure",
-            "unit_weight_g",
-            "low_stock_threshold",
-            "archived",
-        )
+        fields = ("part_type", "ipn", *services.PART_FIELDS)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
