@@ -124,7 +124,7 @@ def parts_of_type(part_type: PartType) -> QuerySet[Part]:
     return part_type.parts.order_by("ipn")
 
 
-def with_tag_names(found: Sequence[Part]) -> Sequence[Part]:
+def with_tag_names(found: Sequence[Any]) -> Sequence[Any]:
     """Set ``tag_names`` (sorted) on each part, in one query. Names, not ``Tag`` rows and
     related managers: those cost more than the query itself for a batch of 1,000."""
     names: dict[int, list[str]] = {part.pk: [] for part in found}
@@ -141,7 +141,7 @@ def with_tag_names(found: Sequence[Part]) -> Sequence[Part]:
     return found
 
 
-def _shaped(found: list[Part]) -> list[Part]:
+def _shaped(found: list[Any]) -> list[Any]:
     """Give parts fetched without joins their tag names and their types with info keys (one
     shared instance per type): two queries whatever their number."""
     if not found:
@@ -171,13 +171,60 @@ def part_by_ipn(ipn: str) -> Part | None:
     return parts().filter(ipn=ipn).first()
 
 
+@dataclass(slots=True)
+class PartRow:
+    """A part as ``PartSerializer`` shows it: the shown columns and no more. Building 1,000
+    ``Part`` instances (every column decoded, stock totals included) cost more than their
+    query; a row converts the same columns the same way (``values_list``)."""
+
+    id: int
+    ipn: str
+    part_type_id: int
+    mpn: str
+    manufacturer: str
+    description: str
+    info: Any
+    datasheet_url: str
+    footprint: str
+    notes: str
+    unit_of_measure: str
+    unit_weight_g: Any
+    low_stock_threshold: Any
+    archived: bool
+    created_at: Any
+    updated_at: Any
+    part_type: PartType | None = None  # set by _shaped
+    tag_names: list[str] | None = None  # set by with_tag_names
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+_ROW_COLUMNS = tuple(PartRow.__dataclass_fields__)[:-2]
+
+
+def part_rows(queryset: QuerySet[Part]) -> QuerySet:
+    """``queryset`` as tuples of the columns a :class:`PartRow` holds; make the rows of a
+    page :func:`rows_of_type`."""
+    return queryset.values_list(*_ROW_COLUMNS)
+
+
+def rows_of_type(rows: Iterable[tuple], part_type: PartType) -> list[PartRow]:
+    """Rows from :func:`part_rows` of parts of ``part_type`` (with its info keys loaded), as
+    :class:`PartRow`; give them their tags with :func:`with_tag_names`."""
+    return [PartRow(*row, part_type=part_type) for row in rows]
+
+
 def parts_by_keys(
     keys: Sequence[tuple[str, str]],
-) -> tuple[list[Part], list[tuple[str, str]]]:
+) -> tuple[list[PartRow], list[tuple[str, str]]]:
     """Look up many ``(ptype, ipn)`` keys in three queries whatever their number. Returns the
-    parts found, in the order asked (each once), and the keys not found."""
+    parts found (as rows for ``PartSerializer``), in the order asked (each once), and the keys
+    not found."""
     wanted = list(dict.fromkeys(keys))
-    rows = list(Part.objects.filter(ipn__in={ipn for _t, ipn in wanted}))
+    found_rows = Part.objects.filter(ipn__in={ipn for _t, ipn in wanted}).values_list(*_ROW_COLUMNS)
+    rows = [PartRow(*row) for row in found_rows.order_by()]
     by_ipn = {part.ipn: part for part in _shaped(rows)}
     found, missing = [], []
     for ptype, ipn in wanted:
@@ -286,26 +333,46 @@ def _near(value: float) -> Q:
     return Q(number__gte=value - margin, number__lte=value + margin)
 
 
+def _matching_values(key: InfoKey, entry: _KeyFilter) -> QuerySet[PartInfoValue]:
+    """The values of ``key`` that pass ``entry``: read from the ``(info_key, number, part)``
+    or ``(info_key, text)`` index alone."""
+    values = PartInfoValue.objects.filter(info_key=key)
+    if key.is_numeric:
+        if entry.minimum is not None:
+            values = values.filter(number__gte=entry.minimum - abs(entry.minimum) * 1e-9)
+        if entry.maximum is not None:
+            values = values.filter(number__lte=entry.maximum + abs(entry.maximum) * 1e-9)
+        if entry.equals:
+            any_of = Q()
+            for value in entry.equals:
+                any_of |= _near(value)
+            values = values.filter(any_of)
+    elif entry.equals:
+        values = values.filter(text__in=entry.equals)
+    return values
+
+
 def filter_by_info(queryset: QuerySet[Part], filters: Mapping[InfoKey, _KeyFilter]) -> QuerySet:
     """Narrow ``queryset`` with one ``PartInfoValue`` subquery per key, each answered from the
     ``(info_key, number, part)`` or ``(info_key, text)`` index alone. (A correlated EXISTS
     per part was measured slower on the 100,000-part bench for wide ranges: 85 vs 50 ms.)"""
     for key, entry in filters.items():
-        values = PartInfoValue.objects.filter(info_key=key)
-        if key.is_numeric:
-            if entry.minimum is not None:
-                values = values.filter(number__gte=entry.minimum - abs(entry.minimum) * 1e-9)
-            if entry.maximum is not None:
-                values = values.filter(number__lte=entry.maximum + abs(entry.maximum) * 1e-9)
-            if entry.equals:
-                any_of = Q()
-                for value in entry.equals:
-                    any_of |= _near(value)
-                values = values.filter(any_of)
-        elif entry.equals:
-            values = values.filter(text__in=entry.equals)
-        queryset = queryset.filter(pk__in=values.values("part_id"))
+        queryset = queryset.filter(pk__in=_matching_values(key, entry).values("part_id"))
     return queryset
+
+
+def count_by_info(filters: Mapping[InfoKey, _KeyFilter]) -> int:
+    """How many parts pass ``filters`` (at least one), when nothing else narrows the parts of
+    their type: the values of the first key that pass, among the parts whose other keys pass,
+    counted from the value indexes alone. The same number as counting
+    ``filter_by_info(parts_of_type(...))``: a part has one value per key, a key belongs to one
+    type and a part never changes type. Counting the parts themselves made the database build
+    the whole set of matching ids first (13 vs 1 ms for a range over 11,000 resistors)."""
+    (first_key, first_entry), *others = filters.items()
+    values = _matching_values(first_key, first_entry)
+    for key, entry in others:
+        values = values.filter(part_id__in=_matching_values(key, entry).values("part_id"))
+    return values.count()
 
 
 def order_parts(queryset: QuerySet[Part], part_type: PartType, ordering: str) -> QuerySet[Part]:

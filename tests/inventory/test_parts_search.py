@@ -91,6 +91,37 @@ def test_search_tags_manufacturer_and_archived_filters(as_viewer, assortment):
 
 
 @pytest.mark.parametrize(
+    "query",
+    [
+        "info.resistance.min=1k",
+        "info.resistance.min=1k&info.resistance.max=20k",
+        "info.resistance=10k&info.resistance=2k2",
+        "info.resistance.min=1k&info.package=0603",
+        "info.package=0603&info.package=0805&info.resistance.max=10k",
+        "info.smd=yes",
+        "info.resistance.min=1M",
+        "info.resistance.min=1k&ordering=-info.resistance",
+    ],
+)
+def test_info_filtered_count_is_the_number_of_parts_listed(as_viewer, assortment, query):
+    # Counted from the info values alone when nothing else narrows the list: a part of
+    # another type, and a value of another key, are not counted.
+    other = services.part_type_create(
+        actor=SYSTEM,
+        slug="resistor-array",
+        name="Resistor arrays",
+        info_keys=[{"key": "resistance", "kind": "quantity", "unit": "ohm"}],
+    )
+    add(other, ipn="RA-10K", info={"resistance": "10k"})
+    listed = as_viewer.get(f"/api/v1/parts/resistor?{query}&page_size=100").json()
+    assert listed["count"] == len(listed["results"])
+    one = as_viewer.get(f"/api/v1/parts/resistor?{query}&page_size=1&page=1").json()
+    assert one["count"] == listed["count"]
+    narrowed = as_viewer.get(f"/api/v1/parts/resistor?{query}&archived=false").json()
+    assert narrowed["count"] == len([p for p in listed["results"] if not p["archived"]])
+
+
+@pytest.mark.parametrize(
     ("query", "field"),
     [
         ("info.colour=red", "info.colour"),
@@ -223,6 +254,16 @@ def test_batch_returns_found_parts_in_order_and_lists_the_missing(as_viewer, ass
     body = response.json()
     assert [p["ipn"] for p in body["results"]] == ["R-2K2", "R-4R7"]
     assert body["missing"] == [keys[1], keys[2]]
+
+
+def test_batch_keys_are_trimmed_and_a_blank_one_is_400(as_viewer, assortment):
+    keys = [{"ptype": "resistor", "ipn": "R-2K2"}, {"ptype": "resistor", "ipn": " R-4R7 "}]
+    response = as_viewer.post("/api/v1/parts/batch", {"keys": keys}, format="json")
+    assert [p["ipn"] for p in response.json()["results"]] == ["R-2K2", "R-4R7"]
+    blank = [{"ptype": "resistor", "ipn": "R-2K2"}, {"ptype": "resistor", "ipn": ""}]
+    response = as_viewer.post("/api/v1/parts/batch", {"keys": blank}, format="json")
+    assert response.status_code == 400
+    assert "keys" in response.json()["errors"]
 
 
 def test_batch_of_more_than_1000_keys_is_400(as_viewer):

@@ -2,10 +2,15 @@
 FilterSet (so the schema lists them); the per-type ``info.<key>`` filters are read by
 :func:`inventory.queries.catalogue.parse_info_filters` from the same query string."""
 
+from typing import Any
+
 import django_filters
+from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 
-from ...models import Part
+from config.pagination import Counted
+
+from ...models import Part, PartType
 from ...queries import catalogue as queries
 
 INFO_FILTERS_HELP = (
@@ -66,3 +71,19 @@ class PartFilterBackend(DjangoFilterBackend):
             **super().get_filterset_kwargs(request, queryset, view),
             "part_type": view.part_type,
         }
+
+
+# The fixed filters that narrow the parts (ordering only sorts them).
+_NARROWING = ("search", "tags", "manufacturer", "archived")
+
+
+def counted_by_info(queryset: QuerySet[Part], part_type: PartType, params: Any) -> Any:
+    """``queryset`` (filtered by ``params``) to paginate, counted from the info value indexes
+    when info filters are all that narrows it (:func:`queries.count_by_info`); as it is
+    otherwise."""
+    if any(name in params for name in _NARROWING):
+        return queryset
+    filters = queries.parse_info_filters(part_type, params)
+    if not filters:
+        return queryset
+    return Counted(queryset, lambda: queries.count_by_info(filters))

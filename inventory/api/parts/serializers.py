@@ -229,9 +229,31 @@ class PartUpdateSerializer(PartWriteSerializer):
     ipn = None
 
 
+class PartKeyListSerializer(serializers.ListSerializer):
+    def to_internal_value(self, data: Any) -> list[dict[str, str]]:
+        # The common case (a list of clean keys) without a per-key run of DRF's validation
+        # (~10 ms for 1,000 keys); anything else, the list's own checks and messages.
+        if isinstance(data, list) and max(1, self.min_length or 0) <= len(data) <= (
+            self.max_length or len(data)
+        ):
+            keys = [
+                {"ptype": item["ptype"], "ipn": item["ipn"]}
+                for item in data
+                if isinstance(item, dict)
+                and _clean(item.get("ptype"), 48)
+                and _clean(item.get("ipn"), 64)
+            ]
+            if len(keys) == len(data):
+                return keys
+        return super().to_internal_value(data)
+
+
 class PartKeySerializer(serializers.Serializer):
     ptype = serializers.CharField(max_length=48)
     ipn = serializers.CharField(max_length=64)
+
+    class Meta:
+        list_serializer_class = PartKeyListSerializer
 
     def to_internal_value(self, data: Any) -> dict[str, str]:
         # A batch holds up to 1,000 keys: the common case (two short, clean strings) skips

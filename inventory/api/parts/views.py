@@ -19,7 +19,7 @@ from ...queries import catalogue as queries
 from ...services import catalogue as services
 from . import serializers as s
 from .export import EXPORT_FORMATS, export_response
-from .filters import INFO_FILTERS_HELP, PartFilter, PartFilterBackend
+from .filters import INFO_FILTERS_HELP, PartFilter, PartFilterBackend, counted_by_info
 
 PATH = OpenApiParameter.PATH
 TYPE_ID = OpenApiParameter("type_id", str, PATH, description="Part type id or slug.")
@@ -172,7 +172,9 @@ class PartViewSet(viewsets.GenericViewSet):
                     errors={"format": [f"Use one of: {', '.join(EXPORT_FORMATS)}."]},
                 )
             return export_response(queryset, self.part_type, export_format)
-        page = queries.with_tag_names(self.paginate_queryset(queryset))
+        rows = queries.part_rows(queryset)
+        rows = self.paginate_queryset(counted_by_info(rows, self.part_type, request.query_params))
+        page = queries.with_tag_names(queries.rows_of_type(rows, self.part_type))
         return self.get_paginated_response(s.PartSerializer(page, many=True).data)
 
     @extend_schema(
