@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from config.errors import Conflict, NotFound, Throttled, ValidationFailed
@@ -66,15 +66,19 @@ def user_create(
     return user
 
 
-def _admins_besides(user: User) -> int:
+def _another_admin_exists(user: User) -> bool:
+    """Whether an active admin other than ``user`` exists (superusers are admins whatever
+    their role)."""
     return (
-        User.objects.filter(is_active=True).exclude(pk=user.pk).filter(role=Role.ADMIN).count()
-        + User.objects.filter(is_active=True, is_superuser=True).exclude(pk=user.pk).count()
+        User.objects.filter(is_active=True)
+        .filter(models.Q(role=Role.ADMIN) | models.Q(is_superuser=True))
+        .exclude(pk=user.pk)
+        .exists()
     )
 
 
 def _ensure_admin_remains(user: User, action: str) -> None:
-    if user.has_role(Role.ADMIN) and _admins_besides(user) == 0:
+    if user.has_role(Role.ADMIN) and not _another_admin_exists(user):
         raise Conflict(
             f"Cannot {action} the last active admin: promote another admin first.",
             code="last_admin",

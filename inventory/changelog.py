@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.actors import Actor
 
 from .models import ChangelogEntry
+from .units import plain_number
 
 # Any constant: the advisory lock that orders changelog inserts on PostgreSQL.
 _CHANGELOG_LOCK_KEY = 0x57435F43484C47  # "WC_CHLG"
@@ -22,8 +23,7 @@ def jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, Decimal):
-        # Plain notation without trailing zeros: 100, 0.012 (normalize() alone gives 1E+2).
-        return format(value.normalize(), "f")
+        return plain_number(value)
     if isinstance(value, models.Model):
         return str(value.pk)
     if isinstance(value, list | tuple | set | frozenset):

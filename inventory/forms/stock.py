@@ -11,6 +11,7 @@ from config.forms import BootstrapFormMixin
 
 from .. import labels
 from ..models import StorageLocation
+from ..units import plain_number
 
 MAX_LIST_KEYS = 200
 
@@ -183,7 +184,7 @@ class ScanStepForm(BootstrapFormMixin, forms.Form):
                 value = data[name]
                 state[name] = value if isinstance(value, str) else labels.key_of(value)
         if data.get("quantity") is not None:
-            state["quantity"] = _plain(data["quantity"])
+            state["quantity"] = plain_number(data["quantity"])
         return state
 
     def service_kwargs(self) -> dict:
@@ -212,10 +213,6 @@ def _number(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
-
-
-def _plain(value: Decimal) -> str:
-    return str(value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize())
 
 
 # Location browser ----------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from django.utils import timezone
 from .catalogue import Part, Tag
 
 QUANTITY = {"max_digits": 18, "decimal_places": 6}
+# Between the names in StorageLocation.path.
+PATH_SEPARATOR = " / "
 
 
 class StorageLocation(models.Model):

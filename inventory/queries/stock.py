@@ -7,6 +7,7 @@ from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, Whe
 from django.db.models.functions import Coalesce, Trunc
 
 from ..models import Part, StockBalance, StockMovement, StockStatus, StorageLocation
+from ..models.stock import PATH_SEPARATOR
 
 QUANTITY_FIELD = DecimalField(max_digits=18, decimal_places=6)
 ZERO = Value(Decimal(0), output_field=QUANTITY_FIELD)
@@ -58,7 +59,7 @@ def part_stock(part: Part) -> list[dict]:
 def location_contents(location: StorageLocation, *, recursive: bool = False) -> QuerySet:
     queryset = balances().exclude(quantity=0)
     if recursive:
-        prefix = f"{location.path} / "
+        prefix = f"{location.path}{PATH_SEPARATOR}"
         return queryset.filter(Q(location=location) | Q(location__path__startswith=prefix))
     return queryset.filter(location=location)
 

@@ -10,9 +10,9 @@ from config.errors import Conflict, ValidationFailed
 
 from .. import changelog
 from ..models import Lot, StockBalance, StorageLocation
+from ..models.stock import PATH_SEPARATOR
 from .tags import tags_named
 
-PATH_SEPARATOR = " / "
 LOCATION_FIELDS = (
     "name",
     "code",

@@ -21,6 +21,7 @@ from config.errors import Conflict, ValidationFailed
 
 from .. import changelog
 from ..models import Lot, Part, StockBalance, StockMovement, StockStatus, StorageLocation
+from ..units import plain_number
 from .locations import lot_create
 
 ON_HAND = StockStatus.ON_HAND
@@ -150,19 +151,10 @@ def _insufficient(part, location, available, wanted, balance=None) -> Conflict:
     lot = f" in lot {balance.lot.name}" if balance is not None and balance.lot else ""
     status = balance.status if balance is not None else ON_HAND
     return Conflict(
-        f"Only {_fmt(available)} of {part.ipn} {status.replace('_', ' ')} at {where}{lot}; "
-        f"cannot take {_fmt(wanted)}.",
+        f"Only {plain_number(available)} of {part.ipn} {status.replace('_', ' ')} at {where}{lot}; "
+        f"cannot take {plain_number(wanted)}.",
         code="insufficient_stock",
-        extra={"available": _fmt(available), "requested": _fmt(wanted)},
-    )
-
-
-def _fmt(quantity: Decimal) -> str:
-    quantity = Decimal(quantity)
-    return str(
-        quantity.quantize(Decimal(1))
-        if quantity == quantity.to_integral()
-        else quantity.normalize()
+        extra={"available": plain_number(available), "requested": plain_number(wanted)},
     )
 
 

@@ -12,6 +12,7 @@ from django import template
 from .. import labels
 from ..models import StockStatus
 from ..queries import stock as queries
+from ..units import plain_number
 from ..views.stock_chart import chart_window, step_chart
 
 register = template.Library()
@@ -53,10 +54,7 @@ def qty(value) -> str:
     """A quantity without trailing zeros: 12, 0.5, -3."""
     if value is None or value == "":
         return ""
-    value = Decimal(value)
-    if value == value.to_integral():
-        return str(value.quantize(Decimal(1)))
-    return f"{value.normalize():f}"
+    return plain_number(value)
 
 
 @register.filter

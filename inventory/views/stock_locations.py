@@ -18,9 +18,9 @@ from config.ui import UNPROCESSABLE, require_role, wants_fragment
 
 from ..forms.stock import LocationBrowseForm, LocationForm, PageForm
 from ..models import Lot, StorageLocation
+from ..models.stock import PATH_SEPARATOR
 from ..queries import stock as queries
 from ..services import locations as services
-from ..services.locations import PATH_SEPARATOR
 from .stock import PAGE_SIZE
 
 CONTENTS_PAGE_SIZE = 100

@@ -15,6 +15,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from ...models import Part, PartType
 from ...queries import catalogue as queries
+from ...units import plain_number
 from .serializers import PartSerializer
 
 EXPORT_FORMATS = ("csv", "json")
@@ -53,7 +54,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return format(Decimal(repr(value)), "f")  # 1e-07 → 0.0000001 for spreadsheets
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return plain_number(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

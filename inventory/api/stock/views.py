@@ -134,11 +134,6 @@ class StockStatusView(StockOperationView):
         return ledger.stock_change_status(actor=actor, **data)
 
 
-def _quantities(by_status: dict[str, Decimal]) -> dict[str, str]:
-    field = drf.DecimalField(max_digits=18, decimal_places=6)
-    return {status: field.to_representation(value) for status, value in by_status.items()}
-
-
 def paginated(request, view, queryset, serializer_class, *, context=None, **extra) -> Response:
     """One page of ``queryset`` in the API's page shape, plus ``extra`` keys."""
     paginator = PageNumberPagination()
@@ -182,7 +177,10 @@ class StockListView(APIView):
             self,
             balances,
             s.BalanceSerializer,
-            totals=_quantities(queries.totals_by_status(balances)),
+            totals={
+                status: s.quantity_text(total)
+                for status, total in queries.totals_by_status(balances).items()
+            },
         )
 
 

@@ -21,6 +21,7 @@ from ...models import (
     StockMovement,
 )
 from ...models.catalogue import normalize_mpn
+from ...units import plain_number
 from ..tags import tags_named
 from .info import (
     _check_info,
@@ -88,7 +89,7 @@ def _part_state(part: Part, tags: Iterable[str]) -> dict[str, Any]:
     state = changelog.snapshot(part, ("ipn", *_PART_SCALARS, "info"))
     for name, value in state.items():
         if isinstance(value, Decimal):  # 0.500000 from the database is the 0.5 just set
-            state[name] = format(value.normalize(), "f")
+            state[name] = plain_number(value)
     state["part_type"] = part.part_type.slug
     state["tags"] = sorted(tags)
     return state
