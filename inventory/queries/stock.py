@@ -56,6 +56,11 @@ def part_stock(part: Part) -> list[dict]:
     return list(rows.values())
 
 
+def stock_totals(rows: list[dict]) -> dict[str, Decimal]:
+    """The sum per status of :func:`part_stock`'s rows."""
+    return {status: sum((row[status] for row in rows), Decimal(0)) for status in StockStatus.values}
+
+
 def location_contents(location: StorageLocation, *, recursive: bool = False) -> QuerySet:
     queryset = balances().exclude(quantity=0)
     if recursive:

@@ -5,8 +5,6 @@ location and lot, a column per status), its on-hand history chart, its last move
 queries whatever the part holds. ``templates/inventory/stock/_part_stock.html`` is the same
 thing as an include (context: ``part``)."""
 
-from decimal import Decimal
-
 from django import template
 
 from .. import labels
@@ -29,7 +27,8 @@ def part_stock_context(part) -> dict:
     columns = [(status, StockStatus(status).label) for status in shown]
     for row in rows:
         row["cells"] = [row[status] for status in shown]
-    totals = [sum((row[status] for row in rows), Decimal(0)) for status in shown]
+    by_status = queries.stock_totals(rows)
+    totals = [by_status[status] for status in shown]
     start, end = chart_window()
     _history, opening = queries.part_history(part, since=start)
     series = queries.part_history_series(part, bucket="day", opening=opening, since=start)

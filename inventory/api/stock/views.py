@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers as drf
 from rest_framework import status
@@ -12,7 +10,7 @@ from config.errors import ValidationFailed
 from config.pagination import PageNumberPagination
 from config.schema import errors
 
-from ...models import Part, StockStatus
+from ...models import Part
 from ...queries import stock as queries
 from ...queries.catalogue import part_by_key
 from ...services import idempotency
@@ -214,9 +212,7 @@ class PartStockView(APIView):
     def get(self, request, ptype, ipn):
         part = get_part(ptype, ipn)
         rows = queries.part_stock(part)
-        totals = {
-            status: sum((r[status] for r in rows), Decimal(0)) for status in StockStatus.values
-        }
+        totals = queries.stock_totals(rows)
         return Response(
             s.PartStockSerializer({"ipn": part.ipn, "totals": totals, "rows": rows}).data
         )
