@@ -239,10 +239,6 @@ class OperationResultSerializer(serializers.Serializer):
         }
 
 
-class NewLotSerializer(LotWriteSerializer):
-    pass
-
-
 CURRENCY = re.compile(r"^[A-Z]{3}\Z")
 
 
@@ -255,7 +251,7 @@ class StockAddSerializer(serializers.Serializer):
     location = LocationByCode(help_text="The location's code.")
     quantity = _quantity("How much arrived (> 0).")
     lot = LotByName(help_text="An existing lot's name.")
-    new_lot = NewLotSerializer(required=False, help_text="Create a lot for this stock.")
+    new_lot = LotWriteSerializer(required=False, help_text="Create a lot for this stock.")
     status = serializers.ChoiceField(choices=StockStatus.choices, default=StockStatus.ON_HAND)
     unit_price = serializers.DecimalField(**QUANTITY, required=False, allow_null=True, min_value=0)
     currency = serializers.CharField(
@@ -291,7 +287,7 @@ class StockMoveSerializer(serializers.Serializer):
     quantity = _quantity("How much to move (> 0).")
     lot = LotByName(help_text="Move from this lot; oldest lot first when left out.")
     to_lot = LotByName(help_text="Put the moved stock into this lot (splits a lot).")
-    new_lot = NewLotSerializer(required=False, help_text="Split into a new lot.")
+    new_lot = LotWriteSerializer(required=False, help_text="Split into a new lot.")
     comment = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
     def validate(self, attrs):
