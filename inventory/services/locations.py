@@ -174,10 +174,15 @@ LOT_FIELDS = ("name", "description", "expiry_date", "reference")
 
 
 def _next_lot_name() -> str:
-    today = timezone.now().strftime("%Y%m%d")
-    prefix = f"LOT-{today}-"
-    taken = Lot.objects.filter(name__startswith=prefix).count()
-    return f"{prefix}{taken + 1:04d}"
+    # After the highest number of the day, not after the count: a renamed or deleted lot
+    # leaves a gap that a count would fill with a name already taken.
+    prefix = f"LOT-{timezone.now():%Y%m%d}-"
+    names = Lot.objects.filter(name__startswith=prefix).values_list("name", flat=True)
+    numbers = [int(n.removeprefix(prefix)) for n in names if n.removeprefix(prefix).isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+GENERATED_NAME_ATTEMPTS = 5
 
 
 def _clean_tag_names(names: list[str]) -> list[str]:
@@ -194,31 +199,34 @@ def lot_create(
     tags: list[str] | None = None,
 ) -> Lot:
     """Create a lot; without a name one is generated (LOT-<date>-<n>)."""
-    try:
-        with transaction.atomic():
-            lot = Lot.objects.create(
-                name=name or _next_lot_name(),
-                description=description,
-                expiry_date=expiry_date,
-                reference=reference,
-            )
-            if tags:
-                lot.tags.set(tags_named(_clean_tag_names(tags)))
-            changelog.record(
-                actor=actor,
-                action="create",
-                entity_type="lot",
-                entity_key=lot.name,
-                changes=changelog.diff({}, changelog.snapshot(lot, LOT_FIELDS))
-                | ({"tags": [None, sorted(tags)]} if tags else {}),
-            )
-    except IntegrityError as exc:
-        raise Conflict(
-            f"A lot named {name!r} already exists.",
-            code="duplicate",
-            errors={"name": ["Already taken."]},
-        ) from exc
-    return lot
+    for _attempt in range(1 if name else GENERATED_NAME_ATTEMPTS):
+        lot_name = name or _next_lot_name()
+        try:
+            with transaction.atomic():
+                lot = Lot.objects.create(
+                    name=lot_name,
+                    description=description,
+                    expiry_date=expiry_date,
+                    reference=reference,
+                )
+                if tags:
+                    lot.tags.set(tags_named(_clean_tag_names(tags)))
+                changelog.record(
+                    actor=actor,
+                    action="create",
+                    entity_type="lot",
+                    entity_key=lot.name,
+                    changes=changelog.diff({}, changelog.snapshot(lot, LOT_FIELDS))
+                    | ({"tags": [None, sorted(tags)]} if tags else {}),
+                )
+            return lot
+        except IntegrityError:
+            continue  # a generated name taken meanwhile by a concurrent writer: the next one
+    raise Conflict(
+        f"A lot named {lot_name!r} already exists.",
+        code="duplicate",
+        errors={"name": ["Already taken."]},
+    )
 
 
 def lot_update(*, actor: Actor, lot: Lot, tags: list[str] | None = None, **fields) -> Lot:

@@ -79,3 +79,20 @@ def test_lots_get_generated_names_and_keep_tags(as_clerk):
     edited = as_clerk.put(f"/api/v1/lots/{body['id']}", {"tags": ["esd"]}, format="json").json()
     assert edited["tags"] == ["esd"]
     assert as_clerk.post("/api/v1/lots", {"name": body["name"]}, format="json").status_code == 409
+
+
+def test_a_generated_lot_name_skips_past_renamed_ones(as_clerk):
+    first = as_clerk.post("/api/v1/lots", {}, format="json").json()
+    second = as_clerk.post("/api/v1/lots", {}, format="json").json()
+    # Renaming the first leaves one lot of the day with the prefix: a count would reuse 0002.
+    as_clerk.put(f"/api/v1/lots/{first['id']}", {"name": "RENAMED"}, format="json")
+    third = as_clerk.post("/api/v1/lots", {}, format="json")
+    assert third.status_code == 201, third.json()
+    assert third.json()["name"] == second["name"][:-4] + "0003"
+
+
+def test_a_taken_lot_name_is_409_naming_it(as_clerk):
+    as_clerk.post("/api/v1/lots", {"name": "L-1"}, format="json")
+    response = as_clerk.post("/api/v1/lots", {"name": "L-1"}, format="json")
+    assert response.status_code == 409
+    assert "'L-1'" in response.json()["detail"]
