@@ -14,6 +14,7 @@ import segno
 from django.urls import NoReverseMatch, reverse
 
 from .models import Lot, Part, StorageLocation
+from .queries.stock import find_location, find_lot, find_part
 
 Kind = Literal["part", "location", "lot"]
 # The one-letter kinds of the scan URL, short so the QR code stays small.
@@ -28,21 +29,7 @@ class Scanned:
     obj: Part | StorageLocation | Lot
 
 
-# Lookups -------------------------------------------------------------------------------------
-
-
-def find_part(ipn: str) -> Part | None:
-    return Part.objects.select_related("part_type").filter(ipn=ipn).first()
-
-
-def find_location(code: str) -> StorageLocation | None:
-    return StorageLocation.objects.filter(code=code).first()
-
-
-def find_lot(name: str) -> Lot | None:
-    return Lot.objects.filter(name=name).first()
-
-
+# The lookup of each kind's key (queries.stock).
 FINDERS = {"part": find_part, "location": find_location, "lot": find_lot}
 
 

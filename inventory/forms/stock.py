@@ -11,6 +11,7 @@ from config.forms import BootstrapFormMixin
 
 from .. import labels
 from ..models import StorageLocation
+from ..queries import stock as stock_queries
 from ..units import plain_number
 
 MAX_LIST_KEYS = 200
@@ -97,7 +98,7 @@ class ScanStepForm(BootstrapFormMixin, forms.Form):
         ipn = self.cleaned_data["part"].strip()
         if not ipn:
             return None
-        part = labels.find_part(ipn)
+        part = stock_queries.find_part(ipn)
         if part is None:
             raise forms.ValidationError(f"No part has the IPN “{ipn}”.", code="unknown_part")
         return part
@@ -106,7 +107,7 @@ class ScanStepForm(BootstrapFormMixin, forms.Form):
         code = self.cleaned_data[name].strip()
         if not code:
             return None
-        location = labels.find_location(code)
+        location = stock_queries.find_location(code)
         if location is None:
             raise forms.ValidationError(f"No location has the code “{code}”.", code="unknown")
         return location
@@ -121,7 +122,7 @@ class ScanStepForm(BootstrapFormMixin, forms.Form):
         name = self.cleaned_data["lot"].strip()
         if not name:
             return None
-        lot = labels.find_lot(name)
+        lot = stock_queries.find_lot(name)
         if lot is None and self.operation.name != "receive":
             raise forms.ValidationError(f"No lot is named “{name}”.", code="unknown_lot")
         # Receiving into a lot that does not exist yet creates it (see new_lot()).
@@ -251,7 +252,7 @@ class LocationForm(BootstrapFormMixin, forms.Form):
         code = self.cleaned_data["parent"].strip()
         if not code:
             return None
-        parent = labels.find_location(code)
+        parent = stock_queries.find_location(code)
         if parent is None:
             raise forms.ValidationError(f"No location has the code “{code}”.", code="unknown")
         return parent

@@ -6,7 +6,9 @@ from decimal import Decimal
 from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import Coalesce, Trunc
 
-from ..models import Part, StockBalance, StockMovement, StockStatus, StorageLocation
+from config import statements
+
+from ..models import Lot, Part, StockBalance, StockMovement, StockStatus, StorageLocation
 from ..models.stock import PATH_SEPARATOR
 
 QUANTITY_FIELD = DecimalField(max_digits=18, decimal_places=6)
@@ -14,6 +16,26 @@ ZERO = Value(Decimal(0), output_field=QUANTITY_FIELD)
 _ON_HAND_QUANTITY = Case(
     When(status=StockStatus.ON_HAND, then=F("quantity")), default=ZERO, output_field=QUANTITY_FIELD
 )
+
+
+# Lookups by the keys printed on labels and typed or scanned by clerks. Every stock operation
+# starts with them (API and UI), so they are precompiled statements, not ORM queries.
+
+
+def find_part(ipn: str) -> Part | None:
+    """The part with this IPN (of any type), with its type; None when there is none."""
+    found = statements.select(Part, {"ipn": ipn}, related=["part_type"], limit=1)
+    return found[0] if found else None
+
+
+def find_location(code: str) -> StorageLocation | None:
+    found = statements.select(StorageLocation, {"code": code}, limit=1)
+    return found[0] if found else None
+
+
+def find_lot(name: str) -> Lot | None:
+    found = statements.select(Lot, {"name": name}, limit=1)
+    return found[0] if found else None
 
 
 def locations(*, include_archived: bool = False) -> QuerySet[StorageLocation]:

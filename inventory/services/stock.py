@@ -12,11 +12,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.actors import Actor
+from config import statements
 from config.errors import Conflict, ValidationFailed
 
 from .. import changelog
@@ -83,7 +84,8 @@ def _lock_balance(
 ) -> StockBalance:
     """The balance row, locked; created (at zero) when missing."""
     lookup = {"part": part, "location": location, "lot": lot, "status": status}
-    balance = StockBalance.objects.select_for_update().filter(**lookup).first()
+    found = statements.select(StockBalance, lookup, for_update=True, limit=1)
+    balance = found[0] if found else None
     if balance is None:
         try:
             with transaction.atomic():
@@ -119,9 +121,9 @@ def _move(ctx: _Context, balance: StockBalance, delta: Decimal, **extra) -> None
         raise _insufficient(balance.part, balance.location, balance.quantity, -delta, balance)
     balance.quantity = new_quantity
     balance.updated_at = ctx.at
-    balance.save(update_fields=["quantity", "updated_at"])
+    statements.update(balance, ["quantity", "updated_at"])
     actor = ctx.actor
-    movement = StockMovement.objects.create(
+    movement = StockMovement(
         operation_id=ctx.operation_id,
         operation=ctx.operation,
         part=balance.part,
@@ -138,6 +140,7 @@ def _move(ctx: _Context, balance: StockBalance, delta: Decimal, **extra) -> None
         at=ctx.at,
         **extra,
     )
+    statements.insert(movement)
     ctx.result.movements.append(movement)
     if balance.status in PART_TOTALS:
         total = PART_TOTALS[balance.status]
@@ -194,9 +197,7 @@ def _record(ctx: _Context, part: Part, **details) -> None:
     operations cannot deadlock."""
     changed = {name: delta for name, delta in ctx.total_deltas.items() if delta}
     if changed:
-        Part.objects.filter(pk=part.pk).update(
-            **{name: F(name) + delta for name, delta in changed.items()}
-        )
+        statements.increment(Part, part.pk, changed)
     changelog.record(
         actor=ctx.actor,
         action="create",
@@ -256,9 +257,12 @@ def _fifo_balances(part: Part, location: StorageLocation, status: str) -> list[S
     # grow with age).
     balances = [
         _with_relations(balance, part, location)
-        for balance in StockBalance.objects.select_for_update()
-        .filter(part=part, location=location, status=status, quantity__gt=0)
-        .order_by("location_id", "lot_id", "status")  # the global lock order
+        for balance in statements.select(
+            StockBalance,
+            {"part": part, "location": location, "status": status, "quantity__gt": 0},
+            order_by=["location", "lot", "status"],  # the global lock order
+            for_update=True,
+        )
     ]
     # Lots only when some stock is in one: most picks are from stock without a lot.
     lot_ids = {balance.lot_id for balance in balances if balance.lot_id}

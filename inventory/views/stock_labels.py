@@ -13,6 +13,7 @@ from config.ui import UNPROCESSABLE, require_role
 from .. import labels
 from ..forms.stock import LabelSheetForm
 from ..models import Lot, Part, StorageLocation
+from ..queries import stock as stock_queries
 
 CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 
@@ -37,21 +38,21 @@ def _get(find, key: str):
 @login_required
 def part_label(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     require_role(request, Role.VIEWER)
-    return _image(request, _get(labels.find_part, key), fmt)
+    return _image(request, _get(stock_queries.find_part, key), fmt)
 
 
 @require_GET
 @login_required
 def location_label(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     require_role(request, Role.VIEWER)
-    return _image(request, _get(labels.find_location, key), fmt)
+    return _image(request, _get(stock_queries.find_location, key), fmt)
 
 
 @require_GET
 @login_required
 def lot_label(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     require_role(request, Role.VIEWER)
-    return _image(request, _get(labels.find_lot, key), fmt)
+    return _image(request, _get(stock_queries.find_lot, key), fmt)
 
 
 @require_GET

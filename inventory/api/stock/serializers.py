@@ -5,6 +5,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from ...models import Lot, Part, StockBalance, StockMovement, StockStatus, StorageLocation
+from ...queries import stock as queries
 
 QUANTITY = {"max_digits": 18, "decimal_places": 6}
 _SIX_PLACES = Decimal("0.000001")
@@ -24,24 +25,46 @@ def time_text(value) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-class PartByIpn(serializers.SlugRelatedField):
+class _ByKey(serializers.SlugRelatedField):
+    """An object named by its label key (IPN, location code, lot name), looked up with the
+    same query the clerk UI uses. The queryset only tells the OpenAPI schema what it is."""
+
+    def find(self, key: str):
+        raise NotImplementedError
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, str | int):
+            self.fail("invalid")
+        found = self.find(str(data))
+        if found is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data))
+        return found
+
+
+class PartByIpn(_ByKey):
     def __init__(self, **kwargs):
-        # With its type (the operation's response names it), without the catalogue text and
-        # info values no stock operation reads.
-        queryset = Part.objects.select_related("part_type").defer("info", "notes", "description")
-        super().__init__(slug_field="ipn", queryset=queryset, **kwargs)
+        super().__init__(slug_field="ipn", queryset=Part.objects.all(), **kwargs)
+
+    def find(self, key: str) -> Part | None:
+        return queries.find_part(key)
 
 
-class LocationByCode(serializers.SlugRelatedField):
+class LocationByCode(_ByKey):
     def __init__(self, **kwargs):
         super().__init__(slug_field="code", queryset=StorageLocation.objects.all(), **kwargs)
 
+    def find(self, key: str) -> StorageLocation | None:
+        return queries.find_location(key)
 
-class LotByName(serializers.SlugRelatedField):
+
+class LotByName(_ByKey):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("allow_null", True)
         super().__init__(slug_field="name", queryset=Lot.objects.all(), **kwargs)
+
+    def find(self, key: str) -> Lot | None:
+        return queries.find_lot(key)
 
 
 # Locations and lots ---------------------------------------------------------------------
