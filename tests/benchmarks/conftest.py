@@ -24,6 +24,8 @@ import pytest
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
+from config.startup import settle
+
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_DB = ROOT / "var" / "bench.sqlite3"
 MARKER = BENCH_DB.with_name("bench.sqlite3.json")
@@ -91,6 +93,9 @@ def django_db_setup(django_db_blocker):
         conn.close()
     connections.settings["default"]["NAME"] = str(BENCH_DB)
     connections.settings["default"].pop("TEST", None)
+    # As config/wsgi.py does before a server takes requests, so that the figures are the
+    # server's (the test client never imports wsgi.py).
+    settle()
     with django_db_blocker.unblock():
         assert Path(connection.settings_dict["NAME"]) == BENCH_DB
         yield

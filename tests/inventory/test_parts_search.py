@@ -8,6 +8,7 @@ import json
 import pytest
 
 from accounts.actors import Actor
+from inventory.queries import catalogue as queries
 from inventory.services import catalogue as services
 from tests.factories import make_resistor_type
 
@@ -90,18 +91,19 @@ def test_search_tags_manufacturer_and_archived_filters(as_viewer, assortment):
     assert len(ipns(as_viewer.get("/api/v1/parts/resistor?archived=false"))) == 5
 
 
+INFO_FILTER_QUERIES = [
+    "info.resistance.min=1k",
+    "info.resistance.min=1k&info.resistance.max=20k",
+    "info.resistance=10k&info.resistance=2k2",
+    "info.resistance.min=1k&info.package=0603",
+    "info.package=0603&info.package=0805&info.resistance.max=10k",
+    "info.smd=yes",
+    "info.resistance.min=1M",
+]
+
+
 @pytest.mark.parametrize(
-    "query",
-    [
-        "info.resistance.min=1k",
-        "info.resistance.min=1k&info.resistance.max=20k",
-        "info.resistance=10k&info.resistance=2k2",
-        "info.resistance.min=1k&info.package=0603",
-        "info.package=0603&info.package=0805&info.resistance.max=10k",
-        "info.smd=yes",
-        "info.resistance.min=1M",
-        "info.resistance.min=1k&ordering=-info.resistance",
-    ],
+    "query", [*INFO_FILTER_QUERIES, "info.resistance.min=1k&ordering=-info.resistance"]
 )
 def test_info_filtered_count_is_the_number_of_parts_listed(as_viewer, assortment, query):
     # Counted from the info values alone when nothing else narrows the list: a part of
@@ -119,6 +121,35 @@ def test_info_filtered_count_is_the_number_of_parts_listed(as_viewer, assortment
     assert one["count"] == listed["count"]
     narrowed = as_viewer.get(f"/api/v1/parts/resistor?{query}&archived=false").json()
     assert narrowed["count"] == len([p for p in listed["results"] if not p["archived"]])
+
+
+@pytest.mark.parametrize("probing", [False, True], ids=["id-set plan", "probing plan"])
+@pytest.mark.parametrize("query", INFO_FILTER_QUERIES)
+def test_both_plans_for_info_filters_list_the_same_pages(
+    as_viewer, assortment, monkeypatch, query, probing
+):
+    # Which plan reads a page depends on how many parts match (queries.probing_is_cheaper);
+    # force each one and compare with the parts the filter describes, page by page.
+    monkeypatch.setattr(queries, "_PROBE_COST_RATIO", 1e9 if probing else 0)
+    every = ipns(as_viewer.get(f"/api/v1/parts/resistor?{query}&page_size=100&archived=true"))
+    every += ipns(as_viewer.get(f"/api/v1/parts/resistor?{query}&page_size=100&archived=false"))
+    pages = []
+    for page in (1, 2, 3):
+        response = as_viewer.get(f"/api/v1/parts/resistor?{query}&page_size=2&page={page}")
+        if response.status_code == 404:  # past the last page
+            break
+        assert response.json()["count"] == len(every)
+        pages += ipns(response)
+    assert pages == sorted(every)
+
+
+def test_probing_is_chosen_only_when_even_an_overestimated_walk_is_short():
+    wide = queries.InfoCount(matches=11_000, parts_bound=100_000)
+    assert queries.probing_is_cheaper(wide, rows_wanted=100)  # walks ~900 parts
+    assert not queries.probing_is_cheaper(wide, rows_wanted=5_000)  # deep page: ~45,000
+    narrow = queries.InfoCount(matches=230, parts_bound=100_000)
+    assert not queries.probing_is_cheaper(narrow, rows_wanted=100)
+    assert not queries.probing_is_cheaper(queries.InfoCount(0, 100_000), rows_wanted=100)
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@ every matching part (same filters and ordering as the paginated list) without ho
 memory: rows are read in chunks and written as they come."""
 
 import csv
-import json
 from collections.abc import Iterator
 from decimal import Decimal
 from itertools import islice
@@ -11,7 +10,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
-from rest_framework.utils.encoders import JSONEncoder
+
+from config.renderers import dumps
 
 from ...models import Part, PartType
 from ...queries import catalogue as queries
@@ -84,8 +84,7 @@ def _json_items(queryset: QuerySet[Part]) -> Iterator[str]:
     separator = "\n"
     serializer = PartSerializer()  # one for all rows: building its fields is the costly part
     for part in _parts(queryset):
-        item = json.dumps(serializer.to_representation(part), cls=JSONEncoder, ensure_ascii=False)
-        yield separator + item
+        yield separator + dumps(serializer.to_representation(part)).decode()
         separator = ",\n"
     yield "\n]\n"
 

@@ -77,13 +77,44 @@ class PartFilterBackend(DjangoFilterBackend):
 _NARROWING = ("search", "tags", "manufacturer", "archived")
 
 
-def counted_by_info(queryset: QuerySet[Part], part_type: PartType, params: Any) -> Any:
-    """``queryset`` (filtered by ``params``) to paginate, counted from the info value indexes
-    when info filters are all that narrows it (:func:`queries.count_by_info`); as it is
-    otherwise."""
+class _InfoFilteredPage(Counted):
+    """Parts narrowed by info filters alone, counted from the value indexes; a page is read
+    with ``probe=True`` (the same parts, found by checking each part in IPN order) when the
+    count shows that to be cheaper (:func:`queries.probing_is_cheaper`)."""
+
+    def __init__(self, rows: QuerySet, part_type: PartType, filters: dict):
+        super().__init__(rows, self._count_values)
+        self._part_type = part_type
+        self._filters = filters
+        self._counted: queries.InfoCount | None = None
+
+    def _count_values(self) -> int:
+        self._counted = queries.count_by_info(self._filters)
+        return self._counted.matches
+
+    def __getitem__(self, index):
+        if (
+            isinstance(index, slice)
+            and index.stop is not None
+            and self._counted is not None
+            and queries.probing_is_cheaper(self._counted, index.stop)
+        ):
+            parts = queries.parts_of_type(self._part_type)
+            probing = queries.filter_by_info(parts, self._filters, probe=True)
+            return queries.part_rows(probing)[index]
+        return super().__getitem__(index)
+
+
+def counted_by_info(rows: QuerySet, part_type: PartType, params: Any) -> Any:
+    """``rows`` (``queries.part_rows`` of the parts of ``part_type`` filtered by ``params``)
+    to paginate: when info filters are all that narrows them, counted from the info value
+    indexes (:func:`queries.count_by_info`) and, in the default IPN order, read by whichever
+    plan is cheaper for the page asked; as they are otherwise."""
     if any(name in params for name in _NARROWING):
-        return queryset
+        return rows
     filters = queries.parse_info_filters(part_type, params)
     if not filters:
-        return queryset
-    return Counted(queryset, lambda: queries.count_by_info(filters))
+        return rows
+    if "ordering" in params:  # probing only pays when walking the parts in IPN order
+        return Counted(rows, lambda: queries.count_by_info(filters).matches)
+    return _InfoFilteredPage(rows, part_type, filters)
