@@ -33,6 +33,7 @@ class _Source:
 
     model: type[Model]
     start: int  # where its columns begin in a row
+    pk_index: int  # where the primary key is among its fields
     fields: tuple[Field, ...]
     converters: tuple[tuple[int, tuple, Any], ...]  # (field index, converters, expression)
 
@@ -62,7 +63,7 @@ def _source(model: type[Model], table: str, alias: str, start: int) -> _Source:
         found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         if found:
             converters.append((offset, tuple(found), column))
-    return _Source(model, start, fields, tuple(converters))
+    return _Source(model, start, fields.index(model._meta.pk), fields, tuple(converters))
 
 
 def _split(key: str) -> tuple[str, str]:
@@ -130,7 +131,7 @@ def _select(
 
 def _instance(source: _Source, alias: str, row: Sequence) -> Model | None:
     values = list(row[source.start : source.start + len(source.fields)])
-    if values[0] is None:  # the primary key: an outer join that found nothing
+    if values[source.pk_index] is None:  # an outer join that found nothing
         return None
     connection = connections[alias]
     for index, converters, expression in source.converters:
