@@ -4,12 +4,16 @@ parts costs the same few queries whatever its length."""
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, NamedTuple
 
+import orjson
 from django.db.models import (
+    Aggregate,
     Count,
     Exists,
     F,
+    JSONField,
     Max,
     Model,
     OuterRef,
@@ -123,7 +127,7 @@ def parts() -> QuerySet[Part]:
 def parts_of_type(part_type: PartType) -> QuerySet[Part]:
     """Parts of ``part_type`` for a list page or a download: every part's ``part_type`` is
     ``part_type`` itself (the related manager sets it, no join), info keys included. Give a
-    page its tags with :func:`with_tag_names`."""
+    page its rows with :func:`part_rows`."""
     return part_type.parts.order_by("ipn")
 
 
@@ -144,12 +148,17 @@ def with_tag_names(found: Sequence[Any]) -> Sequence[Any]:
     return found
 
 
-def _shaped(found: list[Any]) -> list[Any]:
+def _shaped(found: list[Part]) -> list[Part]:
     """Give parts fetched without joins their tag names and their types with info keys (one
     shared instance per type): two queries whatever their number."""
+    return _with_types(with_tag_names(found)) if found else found
+
+
+def _with_types(found: list[Any]) -> list[Any]:
+    """Set each part's ``part_type`` (one shared instance per type, info keys loaded), in one
+    query."""
     if not found:
         return found
-    with_tag_names(found)
     by_pk = {
         part_type.pk: part_type
         for part_type in _part_types_with_info_keys(pk__in={part.part_type_id for part in found})
@@ -174,6 +183,33 @@ def part_by_ipn(ipn: str) -> Part | None:
     return parts().filter(ipn=ipn).first()
 
 
+class _SortedNames(JSONField):
+    """A JSON array of names from the database as a sorted list; no row at all is no names."""
+
+    def from_db_value(self, value, expression, connection):
+        return sorted(orjson.loads(value)) if value else []
+
+
+class _NameArray(Aggregate):
+    """The aggregated names as one JSON array (in no particular order)."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = _SortedNames()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra)
+
+
+@cache
+def _tag_names_of_row() -> Subquery:
+    """The tag names of the outer part, sorted: a correlated subquery on the
+    ``(part, tag)`` index, so a page's tags come with its rows instead of in a query of their
+    own (which cost more to build than the page itself). Built once: ``annotate`` resolves a
+    copy of it."""
+    links = Part.tags.through.objects.filter(part_id=OuterRef("pk"))
+    return Subquery(links.values("part_id").annotate(names=_NameArray("tag__name")).values("names"))
+
+
 @dataclass(slots=True)
 class PartRow:
     """A part as ``PartSerializer`` shows it: the shown columns and no more. Building 1,000
@@ -196,8 +232,8 @@ class PartRow:
     archived: bool
     created_at: Any
     updated_at: Any
-    part_type: PartType | None = None  # set by _shaped
-    tag_names: list[str] | None = None  # set by with_tag_names
+    tag_names: list[str]
+    part_type: PartType | None = None  # set by rows_of_type or parts_by_keys
 
     @property
     def pk(self) -> int:
@@ -208,14 +244,14 @@ _ROW_COLUMNS = tuple(PartRow.__dataclass_fields__)[:-2]
 
 
 def part_rows(queryset: QuerySet[Part]) -> QuerySet:
-    """``queryset`` as tuples of the columns a :class:`PartRow` holds; make the rows of a
-    page :func:`rows_of_type`."""
-    return queryset.values_list(*_ROW_COLUMNS)
+    """``queryset`` as tuples of what a :class:`PartRow` holds, tag names included; make the
+    rows of a page :func:`rows_of_type`."""
+    return queryset.annotate(tag_names=_tag_names_of_row()).values_list(*_ROW_COLUMNS, "tag_names")
 
 
 def rows_of_type(rows: Iterable[tuple], part_type: PartType) -> list[PartRow]:
     """Rows from :func:`part_rows` of parts of ``part_type`` (with its info keys loaded), as
-    :class:`PartRow`; give them their tags with :func:`with_tag_names`."""
+    :class:`PartRow`."""
     return [PartRow(*row, part_type=part_type) for row in rows]
 
 
@@ -226,9 +262,9 @@ def parts_by_keys(
     parts found (as rows for ``PartSerializer``), in the order asked (each once), and the keys
     not found."""
     wanted = list(dict.fromkeys(keys))
-    found_rows = Part.objects.filter(ipn__in={ipn for _t, ipn in wanted}).values_list(*_ROW_COLUMNS)
-    rows = [PartRow(*row) for row in found_rows.order_by()]
-    by_ipn = {part.ipn: part for part in _shaped(rows)}
+    found_rows = part_rows(Part.objects.filter(ipn__in={ipn for _t, ipn in wanted}).order_by())
+    rows = _with_types([PartRow(*row) for row in found_rows])
+    by_ipn = {part.ipn: part for part in rows}
     found, missing = [], []
     for ptype, ipn in wanted:
         part = by_ipn.get(ipn)

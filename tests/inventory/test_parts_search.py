@@ -53,6 +53,17 @@ def test_list_is_paginated_and_ordered_by_ipn(as_viewer, assortment):
     assert body["next"].endswith("page=2&page_size=2")
 
 
+@pytest.mark.parametrize("probe", [False, True])
+def test_list_and_batch_show_each_parts_own_tags_sorted(as_viewer, assortment, monkeypatch, probe):
+    monkeypatch.setattr(queries, "probing_is_cheaper", lambda count, rows_wanted: probe)
+    expected = {"R-100K": ["precision", "smd"], "R-10K-A": ["smd"], "R-10K-B": [], "R-2K2": []}
+    listed = as_viewer.get("/api/v1/parts/resistor?info.resistance.min=1k").json()["results"]
+    assert {part["ipn"]: part["tags"] for part in listed if part["ipn"] in expected} == expected
+    keys = [{"ptype": "resistor", "ipn": ipn} for ipn in expected]
+    found = as_viewer.post("/api/v1/parts/batch", {"keys": keys}, format="json").json()
+    assert {part["ipn"]: part["tags"] for part in found["results"]} == expected
+
+
 def test_equal_quantities_written_differently_are_found_together(as_viewer, assortment):
     response = as_viewer.get("/api/v1/parts/resistor?info.resistance=10k")
     assert ipns(response) == ["R-10K-A", "R-10K-B", "R-10K-C"]
@@ -326,8 +337,8 @@ def stocked(request, resistors):
 
 def test_list_query_count(as_viewer, stocked, django_assert_max_num_queries):
     url = "/api/v1/parts/resistor?page_size=1000&info.resistance.min=1&ordering=-info.resistance"
-    # type with its info keys + count + page + tag names
-    with django_assert_max_num_queries(AUTH + 4):
+    # type with its info keys + count + page (tag names included)
+    with django_assert_max_num_queries(AUTH + 3):
         assert len(ipns(as_viewer.get(url))) == len(stocked)
 
 
@@ -347,7 +358,8 @@ def test_detail_query_count(as_viewer, stocked, django_assert_max_num_queries):
 
 def test_batch_query_count(as_viewer, stocked, django_assert_max_num_queries):
     keys = [{"ptype": "resistor", "ipn": part.ipn} for part in stocked]
-    with django_assert_max_num_queries(AUTH + 3):
+    # the rows (tag names included) + their types with info keys
+    with django_assert_max_num_queries(AUTH + 2):
         response = as_viewer.post("/api/v1/parts/batch", {"keys": keys}, format="json")
     assert len(response.json()["results"]) == len(stocked)
 

@@ -131,7 +131,8 @@ class PartSerializer(serializers.ModelSerializer):
         return queries.display_info(self._type_of(part)[1], part.info)
 
     def get_tags(self, part: Part) -> list[str]:
-        names = getattr(part, "tag_names", None)  # see queries.catalogue.with_tag_names
+        # Rows (queries.catalogue.part_rows) and parts from with_tag_names carry the names.
+        names = getattr(part, "tag_names", None)
         return [tag.name for tag in part.tags.all()] if names is None else list(names)
 
     def get_url(self, part: Part) -> str:

@@ -19,7 +19,7 @@ from ...queries import catalogue as queries
 from ...services import catalogue as services
 from . import serializers as s
 from .export import EXPORT_FORMATS, export_response
-from .filters import INFO_FILTERS_HELP, PartFilter, PartFilterBackend, counted_by_info
+from .filters import INFO_FILTERS_HELP, PartFilter, PartFilterBackend, rows_to_page
 
 PATH = OpenApiParameter.PATH
 TYPE_ID = OpenApiParameter("type_id", str, PATH, description="Part type id or slug.")
@@ -163,7 +163,8 @@ class PartViewSet(viewsets.GenericViewSet):
         summary="Parts of a type: filters, ordering, pagination, or a CSV/JSON download.",
     )
     def list(self, request, ptype):
-        queryset = self.filter_queryset(queries.parts_of_type(self.part_type))
+        parts = self.filter_queryset(queries.parts_of_type(self.part_type))
+        filters = queries.parse_info_filters(self.part_type, request.query_params)
         export_format = request.query_params.get("format")
         if export_format:
             if export_format not in EXPORT_FORMATS:
@@ -171,10 +172,10 @@ class PartViewSet(viewsets.GenericViewSet):
                     "Unknown export format.",
                     errors={"format": [f"Use one of: {', '.join(EXPORT_FORMATS)}."]},
                 )
-            return export_response(queryset, self.part_type, export_format)
-        rows = queries.part_rows(queryset)
-        rows = self.paginate_queryset(counted_by_info(rows, self.part_type, request.query_params))
-        page = queries.with_tag_names(queries.rows_of_type(rows, self.part_type))
+            found = queries.filter_by_info(parts, filters)
+            return export_response(found, self.part_type, export_format)
+        rows = self.paginate_queryset(rows_to_page(parts, filters, request.query_params))
+        page = queries.rows_of_type(rows, self.part_type)
         return self.get_paginated_response(s.PartSerializer(page, many=True).data)
 
     @extend_schema(
