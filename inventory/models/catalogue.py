@@ -105,7 +105,10 @@ class Part(models.Model):
         GRAMS = "g", "grams"
         MILLILITRES = "ml", "millilitres"
 
-    part_type = models.ForeignKey(PartType, on_delete=models.PROTECT, related_name="parts")
+    # No index of its own: part_type_ipn begins with it.
+    part_type = models.ForeignKey(
+        PartType, on_delete=models.PROTECT, related_name="parts", db_index=False
+    )
     ipn = models.CharField("IPN", max_length=64, unique=True, validators=[IPN_VALIDATOR])
     mpn = models.CharField("MPN", max_length=100, blank=True)
     mpn_normalized = models.CharField(max_length=100, blank=True, editable=False, db_index=True)
@@ -165,8 +168,14 @@ class PartInfoValue(models.Model):
     """One info value of a part, typed, so that filters and sorting use an index instead of
     reading JSON. Written by the part services alongside ``Part.info``, never on its own."""
 
-    part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="info_values")
-    info_key = models.ForeignKey(InfoKey, on_delete=models.CASCADE, related_name="values")
+    # No indexes of their own: part_info_value_unique begins with the part and
+    # info_value_number_part with the key.
+    part = models.ForeignKey(
+        Part, on_delete=models.CASCADE, related_name="info_values", db_index=False
+    )
+    info_key = models.ForeignKey(
+        InfoKey, on_delete=models.CASCADE, related_name="values", db_index=False
+    )
     number = models.FloatField(null=True, blank=True)
     text = models.CharField(max_length=255, blank=True, default="")
 

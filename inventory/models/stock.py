@@ -99,9 +99,13 @@ class StockMovement(models.Model):
 
     operation_id = models.UUIDField(db_index=True)
     operation = models.CharField(max_length=16, choices=Operation.choices)
-    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="movements")
+    # No index of their own: movement_part_at and movement_location_at begin with them, and
+    # every movement written pays for each index the ledger keeps.
+    part = models.ForeignKey(
+        Part, on_delete=models.PROTECT, related_name="movements", db_index=False
+    )
     location = models.ForeignKey(
-        StorageLocation, on_delete=models.PROTECT, related_name="movements"
+        StorageLocation, on_delete=models.PROTECT, related_name="movements", db_index=False
     )
     lot = models.ForeignKey(
         Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="movements"
