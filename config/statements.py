@@ -11,16 +11,18 @@ Values still go through the fields' own conversions (``pre_save`` and ``get_db_p
 the way in, the backend's and the field's converters on the way out), so the instances read
 and written here are the ones the ORM would give. What is skipped: model signals (Warecache
 uses none), ``Model.save()`` overrides, and anything beyond one table plus optional
-forward foreign keys for reads. Everything else should use the ORM.
+forward foreign keys for reads. :class:`Prepared` keeps the SQL the ORM compiled for a read
+of any shape, for the few that every request of a list makes. Everything else should use the
+ORM.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Field, Model
+from django.db.models import Field, Model, QuerySet
 
 # Comparisons a `where` key may end with (`quantity__gt`); without one it is equality, and
 # equality with None is IS NULL.
@@ -279,3 +281,61 @@ def _execute(alias: str, sql: str, params: list) -> int:
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+class Prepared:
+    """A ``values_list`` query the ORM compiles once per database and that then runs again
+    with new parameter values, skipping the queryset building and SQL compiling that cost
+    more than the query itself on hot reads whose shape never changes.
+
+    ``build(*params)`` makes the queryset; its SQL parameters must be ``params`` themselves,
+    in the order given (checked when it is compiled, so a shape that depends on the values
+    fails loudly instead of running the wrong query). Rows come back as tuples converted the
+    way ``values_list`` converts them."""
+
+    def __init__(self, build: Callable[..., QuerySet]):
+        self._build = build
+        self._compiled: dict[str, tuple[str, tuple]] = {}
+
+    def rows(self, *params: Any, using: str | None = None) -> list[tuple]:
+        alias = _alias(using)
+        compiled = self._compiled.get(alias)
+        if compiled is None:
+            compiled = self._compiled[alias] = self._compile(params, alias)
+        sql, converters = compiled
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if not converters:
+            return rows
+        converted = []
+        for row in rows:
+            values = list(row)
+            for index, functions, expression in converters:
+                value = values[index]
+                for function in functions:
+                    value = function(value, expression, connection)
+                values[index] = value
+            converted.append(tuple(values))
+        return converted
+
+    def _compile(self, params: tuple, alias: str) -> tuple[str, tuple]:
+        queryset = self._build(*params)
+        query = queryset.query
+        if query.annotation_select and query.values_select:
+            # values_list puts them in the order named, the SQL fields first.
+            raise ValueError("A prepared query selects fields or annotations, not both.")
+        compiler = query.get_compiler(alias)
+        sql, compiled_params = compiler.as_sql()
+        if list(compiled_params) != list(params):
+            raise ValueError(
+                f"The query's parameters {list(compiled_params)!r} are not the ones given "
+                f"({list(params)!r}): its shape depends on them, so it cannot be prepared."
+            )
+        selected = [expression for expression, _sql, _alias in compiler.select]
+        converters = tuple(
+            (index, tuple(functions), expression)
+            for index, (functions, expression) in compiler.get_converters(selected).items()
+        )
+        return sql, converters

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -167,3 +168,43 @@ def test_unknown_comparisons_are_refused():
         statements.select(Part, {"ipn__contains": "RES"})
     with pytest.raises(ValueError, match="cannot be compared with None"):
         statements.select(Part, {"low_stock_threshold__gt": None})
+
+
+# --- Prepared ----------------------------------------------------------------------------------
+
+
+def test_prepared_rows_equal_the_orm_s_values_list_for_each_new_parameter():
+    part("RES-1", low_stock_threshold=Decimal("12.5"), info={"resistance": 10000})
+    part("RES-2", info={"resistance": 22})
+
+    def build(ipn):
+        return Part.objects.filter(ipn=ipn).values_list(
+            "ipn", "info", "low_stock_threshold", "created_at", "archived"
+        )
+
+    prepared = statements.Prepared(build)
+    for ipn in ["RES-1", "RES-2", "RES-1", "nothing"]:
+        with CaptureQueriesContext(connection) as captured:
+            rows = prepared.rows(ipn)
+        assert rows == list(build(ipn))
+        assert len(captured) == 1
+    assert prepared.rows("RES-1")[0][1:3] == ({"resistance": 10000}, Decimal("12.500000"))
+
+
+def test_prepared_refuses_a_query_whose_shape_depends_on_its_values():
+    # An IN list compiles to one parameter per value: the SQL changes with their number.
+    prepared = statements.Prepared(
+        lambda *ipns: Part.objects.filter(ipn__in=["RES-1", *ipns]).values_list("ipn")
+    )
+    with pytest.raises(ValueError, match="cannot be prepared"):
+        prepared.rows("RES-2")
+
+
+def test_prepared_refuses_fields_mixed_with_annotations():
+    prepared = statements.Prepared(
+        lambda ipn: (
+            Part.objects.filter(ipn=ipn).annotate(twice=F("id") * 2).values_list("ipn", "twice")
+        )
+    )
+    with pytest.raises(ValueError, match="fields or annotations"):
+        prepared.rows("RES-1")

@@ -110,6 +110,8 @@ INFO_FILTER_QUERIES = [
     "info.package=0603&info.package=0805&info.resistance.max=10k",
     "info.smd=yes",
     "info.resistance.min=1M",
+    # repeated values: SQL's IN drops a repeated text, OR keeps a repeated number
+    "info.package=0603&info.package=0603&info.resistance=10k&info.resistance=10k",
 ]
 
 
