@@ -145,6 +145,22 @@ def test_unknown_part_or_location_is_400_with_field_errors(as_clerk, shelf):
     assert set(response.json()["errors"]) == {"ipn", "location"}
 
 
+def test_operation_bodies_do_not_share_validation_state(as_clerk, shelf, resistor):
+    # The operation serializers copy their fields shallowly (see _OperationSerializer): a
+    # rejected body must leave nothing behind for the next one, and the reverse.
+    receive(resistor, shelf, 10)
+    bad = {"ipn": "NOPE", "location": "A1", "quantity": "abc", "comment": "x" * 501}
+    good = {"ipn": "RES-1", "location": "A1", "quantity": "1"}
+    for body, status in [(bad, 400), (good, 200), (bad, 400), (good, 200)]:
+        response = post(as_clerk, "remove", body)
+        assert response.status_code == status, response.json()
+        if status == 400:
+            assert set(response.json()["errors"]) == {"ipn", "quantity", "comment"}
+        else:
+            assert response.json()["balances"][0]["quantity"] in {"9.000000", "8.000000"}
+    assert on_hand(resistor, shelf) == 8
+
+
 def test_move_keeps_lots_and_the_ledger_balanced(as_clerk, shelf, resistor):
     lot = Lot.objects.create(name="L1")
     receive(resistor, shelf, 10, lot=lot)

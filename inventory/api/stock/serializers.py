@@ -1,3 +1,4 @@
+import copy
 import re
 from datetime import UTC
 from decimal import Decimal
@@ -269,7 +270,22 @@ def _quantity(help_text: str, **kwargs):
     return serializers.DecimalField(**QUANTITY, help_text=help_text, **kwargs)
 
 
-class StockAddSerializer(serializers.Serializer):
+class _OperationSerializer(serializers.Serializer):
+    """The body of a stock operation. DRF deep-copies every declared field for each request,
+    which cost a tenth of a whole stock write; a shallow copy is enough for these fields (they
+    keep nothing per request beyond what ``bind`` sets on the copy). Nested serializers are
+    still deep-copied."""
+
+    def get_fields(self):
+        return {
+            name: copy.deepcopy(field)
+            if isinstance(field, serializers.BaseSerializer)
+            else copy.copy(field)
+            for name, field in self._declared_fields.items()
+        }
+
+
+class StockAddSerializer(_OperationSerializer):
     ipn = PartByIpn(source="part")
     location = LocationByCode(help_text="The location's code.")
     quantity = _quantity("How much arrived (> 0).")
@@ -294,7 +310,7 @@ class StockAddSerializer(serializers.Serializer):
         return attrs
 
 
-class StockRemoveSerializer(serializers.Serializer):
+class StockRemoveSerializer(_OperationSerializer):
     ipn = PartByIpn(source="part")
     location = LocationByCode()
     quantity = _quantity("How much to take (> 0).")
@@ -303,7 +319,7 @@ class StockRemoveSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
-class StockMoveSerializer(serializers.Serializer):
+class StockMoveSerializer(_OperationSerializer):
     ipn = PartByIpn(source="part")
     from_location = LocationByCode()
     to_location = LocationByCode()
@@ -319,7 +335,7 @@ class StockMoveSerializer(serializers.Serializer):
         return attrs
 
 
-class StockAdjustSerializer(serializers.Serializer):
+class StockAdjustSerializer(_OperationSerializer):
     ipn = PartByIpn(source="part")
     location = LocationByCode()
     counted = _quantity("What the stocktake found (≥ 0).")
@@ -327,7 +343,7 @@ class StockAdjustSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
-class StockStatusSerializer(serializers.Serializer):
+class StockStatusSerializer(_OperationSerializer):
     ipn = PartByIpn(source="part")
     location = LocationByCode()
     quantity = _quantity("How much changes status (> 0).")
