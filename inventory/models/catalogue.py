@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from config.fields import FastJSONField
+
 SLUG_VALIDATOR = RegexValidator(
     r"^[a-z0-9]+(?:[-_][a-z0-9]+)*\Z", "Lower-case letters, digits, '-' and '_' only."
 )
@@ -116,7 +118,7 @@ class Part(models.Model):
     description = models.CharField(max_length=500, blank=True)
     # Values as validated against the type's info keys; numbers and quantities are stored
     # normalised (quantities as a number in the key's unit). PartInfoValue indexes them.
-    info = models.JSONField(default=dict, blank=True)
+    info = FastJSONField(default=dict, blank=True)
     datasheet_url = models.URLField(max_length=500, blank=True)
     footprint = models.CharField(max_length=100, blank=True)
     notes = models.TextField(blank=True, help_text="Markdown.")

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from config.fields import FastJSONField
+
 
 class ChangelogEntry(models.Model):
     """One thing that happened, written by the service that did it, in the same transaction.
@@ -30,7 +32,7 @@ class ChangelogEntry(models.Model):
     action = models.CharField(max_length=16, choices=Action.choices)
     entity_type = models.CharField(max_length=64)
     entity_key = models.CharField(max_length=255)
-    changes = models.JSONField(default=dict, blank=True)
+    changes = FastJSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-id"]
