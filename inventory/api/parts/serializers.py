@@ -131,41 +131,38 @@ class PartSerializer(serializers.ModelSerializer):
         return queries.display_info(self._type_of(part)[1], part.info)
 
     def get_tags(self, part: Part) -> list[str]:
-        # Rows (queries.catalogue.part_rows) and parts from with_tag_names carry the names.
-        names = getattr(part, "tag_names", None)
-        return [tag.name for tag in part.tags.all()] if names is None else list(names)
+        return _tag_names(part)
 
     def get_url(self, part: Part) -> str:
         slug, _keys, url_prefix = self._type_of(part)
-        if _URL_SAFE_IPN.fullmatch(part.ipn):
-            return url_prefix + part.ipn
-        return reverse("part-detail", kwargs={"ptype": slug, "ipn": part.ipn})
+        return _part_url(slug, url_prefix, part.ipn)
 
     def to_representation(self, part: Part) -> dict[str, Any]:
         """The declared fields, read directly: DRF's generic path (an attribute lookup and a
         field call per field and row) cost more than the SQL of a whole page or batch. The
         output is the same; the fields that convert (decimals, datetimes) still do it."""
-        info = part.info
+        slug, keys, url_prefix = self._type_of(part)
+        info = part.info  # decoded from JSON: its keys are strings
         shown = self._shown
         return {
             "ipn": part.ipn,
-            "part_type": self._type_of(part)[0],
+            "part_type": slug,
             "mpn": part.mpn,
             "manufacturer": part.manufacturer,
             "description": part.description,
-            "info": None if info is None else {str(key): value for key, value in info.items()},
-            "info_display": self.get_info_display(part),
+            "info": info,
+            "info_display": queries.display_info(keys, info),
             "datasheet_url": part.datasheet_url,
             "footprint": part.footprint,
             "notes": part.notes,
-            "tags": self.get_tags(part),
+            "tags": _tag_names(part),
             "unit_of_measure": part.unit_of_measure,
             "unit_weight_g": shown("unit_weight_g", part.unit_weight_g),
             "low_stock_threshold": shown("low_stock_threshold", part.low_stock_threshold),
             "archived": bool(part.archived),
             "created_at": shown("created_at", part.created_at),
             "updated_at": shown("updated_at", part.updated_at),
-            "url": self.get_url(part),
+            "url": _part_url(slug, url_prefix, part.ipn),
         }
 
     def _shown(self, name: str, value: Any) -> Any:
@@ -192,6 +189,18 @@ class PartSerializer(serializers.ModelSerializer):
             found = (part_type.slug, list(part_type.info_keys.all()), url[:-1])
             self._types[part.part_type_id] = found
         return found
+
+
+def _tag_names(part: Part) -> list[str]:
+    # Rows (queries.catalogue.part_rows) and parts from with_tag_names carry the names.
+    names = getattr(part, "tag_names", None)
+    return [tag.name for tag in part.tags.all()] if names is None else list(names)
+
+
+def _part_url(slug: str, url_prefix: str, ipn: str) -> str:
+    if _URL_SAFE_IPN.fullmatch(ipn):
+        return url_prefix + ipn
+    return reverse("part-detail", kwargs={"ptype": slug, "ipn": ipn})
 
 
 class PartWriteSerializer(serializers.Serializer):
