@@ -26,6 +26,7 @@ from django.db.models import (
 
 from config import statements
 from config.errors import NotFound, ValidationFailed
+from config.lookups import AnyOf
 
 from ..models import InfoKey, Part, PartAlternate, PartInfoValue, PartType
 from ..models.catalogue import normalize_mpn
@@ -276,7 +277,8 @@ def parts_by_keys(
     parts found (as rows for ``PartSerializer``), in the order asked (each once), and the keys
     not found."""
     wanted = list(dict.fromkeys(keys))
-    found_rows = part_rows(Part.objects.filter(ipn__in={ipn for _t, ipn in wanted}).order_by())
+    ipns = AnyOf(F("ipn"), list({ipn for _type, ipn in wanted}))
+    found_rows = part_rows(Part.objects.filter(ipns).order_by())
     rows = _with_types([PartRow(*row) for row in found_rows])
     by_ipn = {part.ipn: part for part in rows}
     found, missing = [], []
