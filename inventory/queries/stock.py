@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When, Window
+from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Trunc
 
 from config import statements
@@ -93,27 +93,67 @@ def location_contents(location: StorageLocation, *, recursive: bool = False) -> 
 
 def part_history(
     part: Part, *, since: datetime | None = None, until: datetime | None = None
-) -> tuple[QuerySet[StockMovement], Decimal]:
-    """A part's movements, newest first, each annotated with ``running_on_hand``: the part's
-    on-hand total after it, counted from ``since``. Returns the queryset and the on-hand total
-    before ``since``, which the caller adds."""
+) -> tuple["PartHistory", Decimal]:
+    """A part's movements, newest first, each with ``running_on_hand`` (see
+    :class:`PartHistory`), and the part's on-hand total before ``since``, which the caller
+    adds to every running total."""
     opening = Decimal(0)
     scope = StockMovement.objects.filter(part=part)
     if since is not None:
-        opening = scope.filter(at__lt=since, status=StockStatus.ON_HAND).aggregate(
-            total=Coalesce(Sum("quantity"), ZERO)
-        )["total"]
+        opening = _on_hand_sum(scope.filter(at__lt=since))
         scope = scope.filter(at__gte=since)
     if until is not None:
         scope = scope.filter(at__lt=until)
-    queryset = (
-        scope.select_related("part", "location", "lot")
-        .annotate(
-            running_on_hand=Window(Sum(_ON_HAND_QUANTITY), order_by=[F("at").asc(), F("id").asc()])
-        )
-        .order_by("-at", "-id")
-    )
-    return queryset, opening
+    return PartHistory(scope), opening
+
+
+def _on_hand_sum(movements: QuerySet[StockMovement]) -> Decimal:
+    return movements.aggregate(total=Coalesce(Sum(_ON_HAND_QUANTITY), ZERO))["total"]
+
+
+class PartHistory:
+    """Movements of one part, newest first, for a paginator: a slice is a list of movements
+    (part, location and lot loaded), each with ``running_on_hand``, the on-hand total after
+    it counted from the oldest movement here.
+
+    A slice reads only its own rows. Its first running total is the on-hand sum of every
+    movement here (read with the count) less what the newer, skipped rows moved; each next
+    one steps back by a row's quantity. A window sum over all of a busy part's movements
+    made the database join and sort every one of them for a page of 50 (16 of 25 ms)."""
+
+    ordered = True
+
+    def __init__(self, movements: QuerySet[StockMovement]):
+        self._newest_first = movements.order_by("-at", "-id")
+        self._summary: dict | None = None
+
+    def _summarise(self) -> dict:
+        if self._summary is None:
+            self._summary = self._newest_first.aggregate(
+                count=Count("pk"), on_hand=Coalesce(Sum(_ON_HAND_QUANTITY), ZERO)
+            )
+        return self._summary
+
+    def count(self) -> int:
+        return self._summarise()["count"]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[StockMovement]:
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("A part's history is read in slices.")
+        start = index.start or 0
+        rows = list(self._newest_first.select_related("part", "location", "lot")[index])
+        running = self._summarise()["on_hand"]
+        if start and rows:
+            skipped = self._newest_first[:start].values("pk")
+            running -= _on_hand_sum(StockMovement.objects.filter(pk__in=skipped))
+        for movement in rows:
+            movement.running_on_hand = running
+            if movement.status == StockStatus.ON_HAND:
+                running -= movement.quantity
+        return rows
 
 
 BUCKETS = ("hour", "day", "week", "month")

@@ -200,7 +200,7 @@ class HistoryMovementSerializer(MovementSerializer):
     )
 
     def get_running_on_hand(self, movement) -> str:
-        # The window sum starts at the range's start; the context carries what came before.
+        # The running total starts at the range's start; the context carries what came before.
         return quantity_text(movement.running_on_hand + self.context.get("opening", 0))
 
     def to_representation(self, movement: StockMovement) -> dict:
