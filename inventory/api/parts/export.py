@@ -60,18 +60,19 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _parts(queryset: QuerySet[Part]) -> Iterator[Part]:
-    """The parts of ``queryset`` with their tag names, read ``CHUNK_SIZE`` at a time."""
-    rows = queryset.iterator(chunk_size=CHUNK_SIZE)
+def _parts(queryset: QuerySet[Part], part_type: PartType) -> Iterator[queries.PartRow]:
+    """The parts of ``queryset`` (of ``part_type``) as the list's rows, tag names included,
+    read ``CHUNK_SIZE`` at a time."""
+    rows = queries.part_rows(queryset).iterator(chunk_size=CHUNK_SIZE)
     while chunk := list(islice(rows, CHUNK_SIZE)):
-        yield from queries.with_tag_names(chunk)
+        yield from queries.rows_of_type(chunk, part_type)
 
 
 def _csv_rows(queryset: QuerySet[Part], part_type: PartType) -> Iterator[str]:
     keys = [key.key for key in part_type.info_keys.all()]
     writer = csv.writer(_Line())
     yield writer.writerow([*CSV_COLUMNS, *(f"info.{key}" for key in keys)])
-    for part in _parts(queryset):
+    for part in _parts(queryset, part_type):
         fields = [
             TAG_SEPARATOR.join(part.tag_names) if column == "tags" else _cell(getattr(part, column))
             for column in CSV_COLUMNS
@@ -79,11 +80,11 @@ def _csv_rows(queryset: QuerySet[Part], part_type: PartType) -> Iterator[str]:
         yield writer.writerow([*fields, *(_cell(part.info.get(key)) for key in keys)])
 
 
-def _json_items(queryset: QuerySet[Part]) -> Iterator[str]:
+def _json_items(queryset: QuerySet[Part], part_type: PartType) -> Iterator[str]:
     yield "["
     separator = "\n"
     serializer = PartSerializer()  # one for all rows: building its fields is the costly part
-    for part in _parts(queryset):
+    for part in _parts(queryset, part_type):
         yield separator + dumps(serializer.to_representation(part)).decode()
         separator = ",\n"
     yield "\n]\n"
@@ -97,7 +98,7 @@ def export_response(
     if export_format == "csv":
         chunks, content_type = _csv_rows(queryset, part_type), "text/csv; charset=utf-8"
     else:
-        chunks, content_type = _json_items(queryset), "application/json"
+        chunks, content_type = _json_items(queryset, part_type), "application/json"
     response = StreamingHttpResponse(
         (chunk.encode() for chunk in chunks), content_type=content_type
     )
