@@ -118,11 +118,10 @@ def rows_to_page(parts: QuerySet[Part], filters: dict, params: Any) -> Any:
     When info filters are all that narrows them, they are counted from the info value indexes
     (:func:`queries.count_by_info`) and, in the default IPN order, a page is read by whichever
     plan is cheaper for it."""
-    if not filters:
-        return queries.part_rows(parts)
-    if any(name in params for name in _NARROWING):
-        return queries.part_rows(queries.filter_by_info(parts, filters))
-    if "ordering" in params:  # probing only pays when walking the parts in IPN order
-        rows = queries.part_rows(queries.filter_by_info(parts, filters))
+    narrowed = any(name in params for name in _NARROWING)
+    if filters and not narrowed and "ordering" not in params:
+        return _InfoFilteredPage(parts, filters)
+    rows = queries.part_rows(queries.filter_by_info(parts, filters))
+    if filters and not narrowed:  # ordered: probing only pays when walking in IPN order
         return Counted(rows, lambda: queries.count_by_info(filters).matches)
-    return _InfoFilteredPage(parts, filters)
+    return rows
