@@ -1,16 +1,19 @@
 """Forms of the stock pages: the scanner steps, the location browser, labels. They check the
 shape of input and look keys up; the rules live in the services."""
 
+import re
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 
+from config.errors import ValidationFailed
 from config.forms import BootstrapFormMixin
 
 from .. import labels
 from ..models import StorageLocation
+from ..quantities import looks_like_barcode, parse_quantity
 from ..queries import stock as stock_queries
 from ..units import plain_number
 
@@ -48,7 +51,27 @@ PROMPTS = {
     "location": "Scan a location label or type a location code.",
     "to_location": "Scan the destination location.",
     "quantity": "Type the quantity and press Enter.",
+    "confirm": "That looks like a barcode, not a quantity. Type the quantity again to use it.",
 }
+
+
+class QuantityFormField(forms.Field):
+    """A quantity typed into a form, read by the ledger's quantity rule so a form refuses
+    what the services refuse (exponents, words, too many digits or decimals)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        kwargs["widget"].attrs.setdefault("autocomplete", "off")
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        try:
+            return parse_quantity(text)
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.errors["quantity"][0], code=exc.code) from None
 
 
 def _text(label: str, **attrs) -> forms.CharField:
@@ -69,13 +92,10 @@ class ScanStepForm(BootstrapFormMixin, forms.Form):
     location = _text("Location")
     to_location = _text("To location")
     lot = _text("Lot")
-    quantity = forms.DecimalField(
-        required=False,
-        max_digits=18,
-        decimal_places=6,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+    quantity = QuantityFormField(required=False)
     nonce = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # A barcode-like number scanned at the quantity step, waiting to be typed again.
+    unconfirmed = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def __init__(self, *args, operation: Operation, **kwargs) -> None:
         kwargs.setdefault("initial", {})
@@ -83,6 +103,7 @@ class ScanStepForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.operation = operation
         self.recognised = ""
+        self.awaiting_confirmation = False
         if "to_location" not in operation.slots:
             del self.fields["to_location"]
         else:
@@ -142,16 +163,14 @@ class ScanStepForm(BootstrapFormMixin, forms.Form):
             return
         data = self.cleaned_data
         things_done = all(data.get(slot) for slot in self.operation.slots if slot != "quantity")
-        number = _number(text)
-        if number is not None and things_done and data.get("quantity") is None:
-            data["quantity"] = number
-            self.recognised = f"Quantity {text}"
+        number, refusal = _number(text)
+        if (number is not None or refusal) and things_done and data.get("quantity") is None:
+            self._take_quantity(text, number, refusal)
             return
         scanned = labels.resolve_scan(text)
         if scanned is None:
-            if number is not None:
-                data["quantity"] = number
-                self.recognised = f"Quantity {text}"
+            if number is not None or refusal:
+                self._take_quantity(text, number, refusal)
                 return
             self.add_error(
                 "scan",
@@ -164,6 +183,21 @@ class ScanStepForm(BootstrapFormMixin, forms.Form):
         data[slot] = scanned.obj
         self.recognised = f"{self.fields[slot].label}: {labels.key_of(scanned.obj)}"
 
+    def _take_quantity(self, text: str, number: Decimal | None, refusal: str) -> None:
+        """A number scanned or typed into the scan box. One that looks like a barcode (a
+        scanner's Enter follows it at once) is held until it is typed a second time."""
+        if refusal:
+            self.add_error("scan", f"“{text[:40]}” is not a usable quantity: {refusal}")
+            return
+        unconfirmed = self.cleaned_data.get("unconfirmed") or ""
+        self.cleaned_data["unconfirmed"] = ""
+        if looks_like_barcode(text) and text.strip() != unconfirmed:
+            self.cleaned_data["unconfirmed"] = text.strip()
+            self.awaiting_confirmation = True
+            return
+        self.cleaned_data["quantity"] = number
+        self.recognised = f"Quantity {text}"
+
     def missing(self) -> list[str]:
         data = self.cleaned_data
         return [
@@ -173,6 +207,8 @@ class ScanStepForm(BootstrapFormMixin, forms.Form):
         ]
 
     def prompt(self) -> str:
+        if self.awaiting_confirmation:
+            return PROMPTS["confirm"]
         missing = self.missing()
         return PROMPTS[missing[0]] if missing else "Press Enter to confirm."
 
@@ -186,6 +222,8 @@ class ScanStepForm(BootstrapFormMixin, forms.Form):
                 state[name] = value if isinstance(value, str) else labels.key_of(value)
         if data.get("quantity") is not None:
             state["quantity"] = plain_number(data["quantity"])
+        if data.get("unconfirmed"):
+            state["unconfirmed"] = data["unconfirmed"]
         return state
 
     def service_kwargs(self) -> dict:
@@ -208,12 +246,19 @@ class ScanStepForm(BootstrapFormMixin, forms.Form):
         return kwargs
 
 
-def _number(text: str) -> Decimal | None:
+# Written as a number, though perhaps not a usable one: "1e9", "2.5.1", "-0", 40 digits.
+_NUMERIC = re.compile(r"^\s*[+-]?[\d.,]*\d[\d.,]*(?:[eE][+-]?\d+)?\s*$", re.ASCII)
+
+
+def _number(text: str) -> tuple[Decimal | None, str]:
+    """What a scan means as a quantity: (the number, "") when it is one, (None, why) when it
+    is written as a number but breaks the quantity rule, (None, "") when it is no number."""
     try:
-        value = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
+        return parse_quantity(text), ""
+    except ValidationFailed as exc:
+        if _NUMERIC.match(text):
+            return None, exc.errors["quantity"][0].lower()
+        return None, ""
 
 
 # Location browser ----------------------------------------------------------------------------

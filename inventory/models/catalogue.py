@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from config.fields import FastJSONField
 
+from ..quantities import fits_quantity_column
+
 SLUG_VALIDATOR = RegexValidator(
     r"^[a-z0-9]+(?:[-_][a-z0-9]+)*\Z", "Lower-case letters, digits, '-' and '_' only."
 )
@@ -154,6 +156,21 @@ class Part(models.Model):
 
     class Meta:
         ordering = ["ipn"]
+        constraints = [
+            models.CheckConstraint(
+                condition=fits_quantity_column("on_hand_total")
+                & fits_quantity_column("on_order_total"),
+                name="part_totals_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(low_stock_threshold__isnull=True)
+                | (
+                    models.Q(low_stock_threshold__gte=0)
+                    & fits_quantity_column("low_stock_threshold")
+                ),
+                name="part_low_stock_threshold_in_range",
+            ),
+        ]
         indexes = [
             # archived included so that counting the report reads the index alone.
             models.Index(fields=["-shortfall", "ipn", "archived"], name="part_shortfall"),

@@ -4,9 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from ..quantities import DECIMAL_PLACES, MAX_DIGITS, fits_quantity_column
 from .catalogue import Part, Tag
 
-QUANTITY = {"max_digits": 18, "decimal_places": 6}
+QUANTITY = {"max_digits": MAX_DIGITS, "decimal_places": DECIMAL_PLACES}
 # Between the names in StorageLocation.path.
 PATH_SEPARATOR = " / "
 
@@ -114,7 +115,7 @@ class StockMovement(models.Model):
         max_length=16, choices=StockStatus.choices, default=StockStatus.ON_HAND
     )
     quantity = models.DecimalField(**QUANTITY, help_text="Signed: positive adds, negative takes.")
-    unit_price = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    unit_price = models.DecimalField(**QUANTITY, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217.")
     actor_kind = models.CharField(max_length=16)
     actor_user = models.ForeignKey(
@@ -137,6 +138,19 @@ class StockMovement(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        constraints = [
+            # The quantity rule (inventory/quantities.py) as the database sees it: SQLite
+            # would otherwise store any number, and Django could not read it back.
+            models.CheckConstraint(
+                condition=fits_quantity_column("quantity") & ~models.Q(quantity=0),
+                name="movement_quantity_in_range",
+            ),
+            models.CheckConstraint(
+                condition=fits_quantity_column("unit_price", nullable=True)
+                & (models.Q(unit_price__isnull=True) | models.Q(unit_price__gte=0)),
+                name="movement_unit_price_in_range",
+            ),
+        ]
         indexes = [
             models.Index(fields=["part", "at", "id"], name="movement_part_at"),
             models.Index(fields=["location", "at"], name="movement_location_at"),
@@ -181,6 +195,9 @@ class StockBalance(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="on_hand") | models.Q(quantity__gte=0),
                 name="balance_on_hand_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=fits_quantity_column("quantity"), name="balance_quantity_in_range"
             ),
         ]
         indexes = [

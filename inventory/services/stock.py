@@ -22,6 +22,7 @@ from config.errors import Conflict, ValidationFailed
 
 from .. import changelog
 from ..models import Lot, Part, StockBalance, StockMovement, StockStatus, StorageLocation
+from ..quantities import check_quantity, check_total
 from ..units import plain_number
 from .locations import lot_create
 
@@ -57,22 +58,18 @@ class _Context:
         self.result = LedgerResult(self.operation_id, self.operation)
 
 
-def _validate_quantity(part: Part, quantity: Decimal, name: str = "quantity") -> Decimal:
-    quantity = Decimal(quantity)
-    if quantity <= 0:
-        raise ValidationFailed(
-            f"The {name} must be greater than zero.", errors={name: ["Must be greater than zero."]}
-        )
-    _validate_unit(part, quantity, name)
-    return quantity
-
-
-def _validate_unit(part: Part, quantity: Decimal, name: str) -> None:
-    if part.unit_of_measure == Part.UnitOfMeasure.PIECES and quantity != quantity.to_integral():
-        raise ValidationFailed(
-            f"{part.ipn} is counted in pieces: the {name} must be a whole number.",
-            errors={name: ["Must be a whole number of pieces."]},
-        )
+def _validate_quantity(
+    part: Part, quantity: object, name: str = "quantity", *, allow_zero: bool = False
+) -> Decimal:
+    """The quantity rule (inventory/quantities.py) for this part: positive (or zero for a
+    count), within the ledger's range and, for parts counted in pieces, whole."""
+    return check_quantity(
+        quantity,
+        name=name,
+        allow_zero=allow_zero,
+        whole=part.unit_of_measure == Part.UnitOfMeasure.PIECES,
+        whole_reason=f"must be a whole number: {part.ipn} is counted in pieces.",
+    )
 
 
 def _balance_key(location: StorageLocation, lot: Lot | None, status: str) -> tuple:
@@ -119,6 +116,7 @@ def _move(ctx: _Context, balance: StockBalance, delta: Decimal, **extra) -> None
     new_quantity = balance.quantity + delta
     if new_quantity < 0:
         raise _insufficient(balance.part, balance.location, balance.quantity, -delta, balance)
+    check_total(new_quantity, what=f"the balance of {balance.part.ipn} at {balance.location.code}")
     balance.quantity = new_quantity
     balance.updated_at = ctx.at
     statements.update(balance, ["quantity", "updated_at"])
@@ -196,6 +194,10 @@ def _record(ctx: _Context, part: Part, **details) -> None:
     one order everywhere (balances, then the part row, then the changelog lock), so two
     operations cannot deadlock."""
     changed = {name: delta for name, delta in ctx.total_deltas.items() if delta}
+    for name, delta in changed.items():
+        # The part row was read before the operation: its database CHECK constraint
+        # catches what a concurrent writer added since.
+        check_total(getattr(part, name) + delta, what=f"the total of {part.ipn}")
     if changed:
         statements.increment(Part, part.pk, changed)
     changelog.record(
@@ -228,6 +230,8 @@ def stock_add(
     """Receive stock into a location, optionally into an existing lot or a new one (``new_lot``
     holds lot_create's fields), at an optional unit price."""
     quantity = _validate_quantity(part, quantity)
+    if unit_price is not None:
+        unit_price = check_quantity(unit_price, name="unit_price", allow_zero=True)
     if (unit_price is None) != (not currency):
         raise ValidationFailed(
             "A unit price needs a currency and a currency needs a unit price.",
@@ -414,10 +418,7 @@ def stock_adjust(
 ) -> LedgerResult:
     """A stocktake: record the difference between what was counted and the on-hand balance
     as one movement. Counting what the ledger already says writes nothing."""
-    counted = Decimal(counted)
-    if counted < 0:
-        raise ValidationFailed("A count cannot be negative.", errors={"counted": ["Must be ≥ 0."]})
-    _validate_unit(part, counted, "counted")
+    counted = _validate_quantity(part, counted, "counted", allow_zero=True)
     ctx = _Context(Operation.ADJUST, actor, comment, source)
     with transaction.atomic():
         if lot is None:

@@ -173,6 +173,8 @@ def _step(request: HttpRequest, operation: Operation) -> HttpResponse:
         )
     if form.missing():
         notice = ("info", f"Got it — {form.recognised}.") if form.recognised else None
+        if form.awaiting_confirmation:
+            notice = ("warning", PROMPTS["confirm"])
         return _render(
             request,
             operation,

@@ -5,10 +5,13 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from config.errors import ValidationFailed
+
 from ...models import Lot, Part, StockBalance, StockMovement, StockStatus, StorageLocation
+from ...quantities import DECIMAL_PLACES, MAX_DIGITS, parse_quantity
 from ...queries import stock as queries
 
-QUANTITY = {"max_digits": 18, "decimal_places": 6}
+QUANTITY = {"max_digits": MAX_DIGITS, "decimal_places": DECIMAL_PLACES}
 _SIX_PLACES = Decimal("0.000001")
 
 
@@ -266,8 +269,27 @@ class OperationResultSerializer(serializers.Serializer):
 CURRENCY = re.compile(r"^[A-Z]{3}\Z")
 
 
+class QuantityField(serializers.DecimalField):
+    """A quantity in a request body, read by the ledger's quantity rule (a plain decimal: no
+    exponent, at most six decimals, within the ledger's range), so the API refuses exactly
+    what the services refuse, with the same sentences. Sign and unit rules stay with the
+    services, which know the operation and the part."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**QUANTITY, **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return parse_quantity(data, name=self.field_name or "quantity")
+        except ValidationFailed as exc:
+            raise serializers.ValidationError(
+                [message for messages in exc.errors.values() for message in messages],
+                code=exc.code,
+            ) from None
+
+
 def _quantity(help_text: str, **kwargs):
-    return serializers.DecimalField(**QUANTITY, help_text=help_text, **kwargs)
+    return QuantityField(help_text=help_text, **kwargs)
 
 
 class _OperationSerializer(serializers.Serializer):
@@ -292,7 +314,7 @@ class StockAddSerializer(_OperationSerializer):
     lot = LotByName(help_text="An existing lot's name.")
     new_lot = LotWriteSerializer(required=False, help_text="Create a lot for this stock.")
     status = serializers.ChoiceField(choices=StockStatus.choices, default=StockStatus.ON_HAND)
-    unit_price = serializers.DecimalField(**QUANTITY, required=False, allow_null=True, min_value=0)
+    unit_price = QuantityField(required=False, allow_null=True, min_value=0)
     currency = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="ISO 4217 code, e.g. EUR."
     )
