@@ -6,7 +6,6 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils import timezone
 from config.errors import Conflict, NotFound, Throttled, ValidationFailed
 from inventory import changelog
 
+from . import throttle
 from .actors import Actor
 from .models import API_TOKEN_PREFIX, ROLE_RANK, ApiToken, Role, User, hash_api_token
 
@@ -301,20 +301,16 @@ def _window() -> tuple[int, int]:
 
 def login_with_password(*, username: str, password: str, address: str) -> User:
     """Check a username and password. Failed attempts are counted per username and per client
-    address in fixed windows; past the limit every attempt is refused until the window ends."""
+    address in fixed windows; past the limit every attempt is refused until the window ends.
+    The counters live in the shared cache, or in process memory while it fails (``throttle``)."""
     window, retry_after = _window()
     keys = [(f"{key}:{window}", limit) for key, limit in _throttle_keys(username, address)]
-    counts = cache.get_many([key for key, _ in keys])
+    counts = throttle.failure_counts([key for key, _ in keys])
     if any(counts.get(key, 0) >= limit for key, limit in keys):
         raise Throttled("Too many failed logins; try again later.", retry_after=retry_after)
     user = authenticate(username=username, password=password)
     if user is None:
-        for key, _ in keys:
-            if not cache.add(key, 1, timeout=retry_after + 1):
-                try:
-                    cache.incr(key)
-                except ValueError:
-                    cache.set(key, 1, timeout=retry_after + 1)
+        throttle.count_failure([key for key, _ in keys], timeout=retry_after + 1)
         # Inactive accounts land here too (ModelBackend refuses them): same answer, no hint.
         raise AuthenticationFailedError()
     return user
