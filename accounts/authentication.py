@@ -11,8 +11,6 @@ from rest_framework import authentication, exceptions
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
-from config import statements
-
 from .models import API_TOKEN_PREFIX, ApiToken, hash_api_token
 
 
@@ -45,11 +43,11 @@ class BearerAuthentication(authentication.BaseAuthentication):
 
     def _authenticate_api_token(self, raw: str):
         digest = hash_api_token(raw)
-        # Every token-authenticated request runs this: a precompiled statement, not the ORM.
-        found = statements.select(
-            ApiToken, {"token_hash": digest, "revoked_at": None}, related=["user"], limit=1
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(token_hash=digest, revoked_at=None)
+            .first()
         )
-        token = found[0] if found else None
         # compare_digest keeps the final check constant-time even though the lookup is by hash.
         if token is None or not hmac.compare_digest(token.token_hash, digest):
             raise exceptions.AuthenticationFailed("Invalid API token.", code="invalid_token")

@@ -9,7 +9,6 @@ from django.db import connection, models
 from django.utils import timezone
 
 from accounts.actors import Actor
-from config import statements
 
 from .models import ChangelogEntry
 from .units import plain_number
@@ -89,11 +88,8 @@ def record(
     run one at a time. Call it after the service's other writes: a lock taken after this one
     could deadlock against a writer waiting here."""
     _take_changelog_lock("record")
-    # Every write of every service ends here: a precompiled insert (config.statements).
-    return statements.insert(
-        ChangelogEntry(
-            **_entry_fields(actor, action, entity_type, entity_key, changes, timezone.now())
-        )
+    return ChangelogEntry.objects.create(
+        **_entry_fields(actor, action, entity_type, entity_key, changes, timezone.now())
     )
 
 

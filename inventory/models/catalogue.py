@@ -177,6 +177,8 @@ class Part(models.Model):
             models.Index(fields=["part_type", "ipn"], name="part_type_ipn"),
             models.Index(fields=["part_type", "archived", "ipn"], name="part_type_archived_ipn"),
             models.Index(Upper("manufacturer"), name="part_manufacturer_upper"),
+            # Scanned and typed IPNs are found whatever their case (queries.stock.find_part).
+            models.Index(Upper("ipn"), name="part_ipn_upper"),
         ]
 
     def __str__(self) -> str:

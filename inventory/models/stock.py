@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from ..quantities import DECIMAL_PLACES, MAX_DIGITS, fits_quantity_column
@@ -43,6 +44,8 @@ class StorageLocation(models.Model):
 
     class Meta:
         ordering = ["path"]
+        # Codes are found whatever their case (queries.stock.find_location).
+        indexes = [models.Index(Upper("code"), name="location_code_upper")]
         constraints = [
             models.UniqueConstraint(
                 fields=["parent", "name"], name="location_name_unique_among_siblings"
@@ -70,6 +73,7 @@ class Lot(models.Model):
 
     class Meta:
         ordering = ["-created_at", "name"]
+        indexes = [models.Index(Upper("name"), name="lot_name_upper")]
 
     def __str__(self) -> str:
         return self.name

@@ -4,11 +4,10 @@ parts costs the same few queries whatever its length."""
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache, partial
+from functools import cache
 from typing import Any, NamedTuple
 
 import orjson
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     Aggregate,
     Count,
@@ -16,7 +15,6 @@ from django.db.models import (
     F,
     JSONField,
     Max,
-    Model,
     OuterRef,
     Prefetch,
     Q,
@@ -24,7 +22,6 @@ from django.db.models import (
     Subquery,
 )
 
-from config import statements
 from config.errors import NotFound, ValidationFailed
 from config.lookups import AnyOf
 
@@ -59,68 +56,21 @@ def part_type_by_ref(ref: str) -> PartType:
 
 
 def part_type_by_slug(slug: str) -> PartType:
-    """The part type ``slug`` with its info keys in display order, in one query (prepared:
-    every request for a list of parts makes it)."""
-    found = _types_with_keys(_TYPE_BY_SLUG.rows(slug), DEFAULT_DB_ALIAS)
-    if not found:
+    """The part type ``slug`` with its info keys in display order (two queries)."""
+    part_type = _with_info_keys(PartType.objects.filter(slug=slug)).first()
+    if part_type is None:
         raise NotFound(f"No part type {slug!r}.")
-    return found[0]
+    return part_type
 
 
-_TYPE_FIELDS = PartType._meta.concrete_fields
-_KEY_FIELDS = InfoKey._meta.concrete_fields
-
-
-def _type_and_key_rows(types: QuerySet[PartType]) -> QuerySet:
-    """``types`` as rows of a type's columns followed by one of its info keys' columns, in
-    display order: a LEFT JOIN of the keys, so that a type without keys is found too. A
-    separate prefetch query would put list pages over their query budget."""
-    return types.order_by("pk", "info_keys__position", "info_keys__key").values_list(
-        *(field.name for field in _TYPE_FIELDS),
-        *(f"info_keys__{field.name}" for field in _KEY_FIELDS),
-    )
-
-
-_TYPE_BY_SLUG = statements.Prepared(
-    lambda slug: _type_and_key_rows(PartType.objects.filter(slug=slug))
-)
+def _with_info_keys(types: QuerySet[PartType]) -> QuerySet[PartType]:
+    """``types`` with ``info_keys.all()`` loaded in display order (by position, then key)."""
+    ordered = InfoKey.objects.order_by("position", "key")
+    return types.prefetch_related(Prefetch("info_keys", queryset=ordered))
 
 
 def _part_types_with_info_keys(**lookup: Any) -> list[PartType]:
-    """Part types matching ``lookup`` with ``info_keys.all()`` already loaded (by position, then
-    key), in one query."""
-    rows = _type_and_key_rows(PartType.objects.filter(**lookup))
-    return _types_with_keys(rows, rows.db)
-
-
-def _types_with_keys(rows: Iterable[tuple], db: str) -> list[PartType]:
-    """Part types from :func:`_type_and_key_rows` rows, each with its keys as ``info_keys``."""
-    type_names = [field.attname for field in _TYPE_FIELDS]
-    key_names = [field.attname for field in _KEY_FIELDS]
-    split = len(type_names)
-    types: dict[int, PartType] = {}
-    keys: dict[int, list[InfoKey]] = {}
-    for row in rows:
-        part_type = types.get(row[0])
-        if part_type is None:
-            part_type = types[row[0]] = PartType.from_db(db, type_names, row[:split])
-            keys[part_type.pk] = []
-        if row[split] is not None:  # the key's id; None when the type has no keys
-            key = InfoKey.from_db(db, key_names, row[split:])
-            key.part_type = part_type
-            keys[part_type.pk].append(key)
-    for part_type in types.values():
-        _set_prefetched(part_type, "info_keys", keys[part_type.pk])
-    return list(types.values())
-
-
-def _set_prefetched(instance: Model, name: str, related: list[Model]) -> None:
-    # What prefetch_related() stores for a reverse relation, so that ``.all()`` answers from
-    # memory; Django has no public way to hand it rows fetched by another query.
-    queryset = getattr(instance, name).all()
-    queryset._result_cache = related
-    queryset._prefetch_done = True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+    return list(_with_info_keys(PartType.objects.filter(**lookup)))
 
 
 def info_keys(part_type: PartType) -> QuerySet[InfoKey]:
@@ -460,16 +410,10 @@ def count_by_info(filters: Mapping[InfoKey, _KeyFilter]) -> InfoCount:
     the whole set of matching ids first (13 vs 1 ms for a range over 11,000 resistors).
     The same query reads the largest part id, for :func:`probing_is_cheaper`."""
     conditions = [_condition(key, entry) for key, entry in filters.items()]
-    statement = _count_statement(tuple(shape for shape, _params in conditions))
-    found = statement.rows(*(param for _shape, params in conditions for param in params))
+    shapes = tuple(shape for shape, _params in conditions)
+    params = [param for _shape, params in conditions for param in params]
+    found = list(_count_query(shapes, *params))
     return InfoCount(*found[0]) if found else InfoCount(0, 0)
-
-
-@lru_cache(maxsize=256)
-def _count_statement(shapes: tuple[tuple, ...]) -> statements.Prepared:
-    # Prepared: every info-filtered page counts, and building this query cost more than
-    # running it. One per combination of condition shapes seen (few in practice).
-    return statements.Prepared(partial(_count_query, shapes))
 
 
 def _count_query(shapes: tuple[tuple, ...], *params: Any) -> QuerySet:

@@ -4,9 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, Trunc
-
-from config import statements
+from django.db.models.functions import Coalesce, Trunc, Upper
 
 from ..models import Lot, Part, StockBalance, StockMovement, StockStatus, StorageLocation
 from ..models.stock import PATH_SEPARATOR
@@ -18,24 +16,29 @@ _ON_HAND_QUANTITY = Case(
 )
 
 
-# Lookups by the keys printed on labels and typed or scanned by clerks. Every stock operation
-# starts with them (API and UI), so they are precompiled statements, not ORM queries.
+# Lookups by the keys printed on labels and typed or scanned by clerks, whatever their case:
+# the exact key first (its unique index), then the upper-cased key (an index on UPPER()).
+
+
+def _by_key(queryset: QuerySet, field: str, key: str):
+    found = queryset.filter(**{field: key}).first()
+    if found is None and key.upper() != key.lower():
+        found = queryset.alias(key_upper=Upper(field)).filter(key_upper=key.upper()).first()
+    return found
 
 
 def find_part(ipn: str) -> Part | None:
-    """The part with this IPN (of any type), with its type; None when there is none."""
-    found = statements.select(Part, {"ipn": ipn}, related=["part_type"], limit=1)
-    return found[0] if found else None
+    """The part with this IPN (of any type, any case), with its type; None when there is
+    none."""
+    return _by_key(Part.objects.select_related("part_type"), "ipn", ipn)
 
 
 def find_location(code: str) -> StorageLocation | None:
-    found = statements.select(StorageLocation, {"code": code}, limit=1)
-    return found[0] if found else None
+    return _by_key(StorageLocation.objects.all(), "code", code)
 
 
 def find_lot(name: str) -> Lot | None:
-    found = statements.select(Lot, {"name": name}, limit=1)
-    return found[0] if found else None
+    return _by_key(Lot.objects.all(), "name", name)
 
 
 def locations(*, include_archived: bool = False) -> QuerySet[StorageLocation]:

@@ -339,8 +339,8 @@ def stocked(request, resistors):
 
 def test_list_query_count(as_viewer, stocked, django_assert_max_num_queries):
     url = "/api/v1/parts/resistor?page_size=1000&info.resistance.min=1&ordering=-info.resistance"
-    # type with its info keys + count + page (tag names included)
-    with django_assert_max_num_queries(AUTH + 3):
+    # type + its info keys (a Prefetch) + count + page (tag names included)
+    with django_assert_max_num_queries(AUTH + 4):
         assert len(ipns(as_viewer.get(url))) == len(stocked)
 
 
@@ -360,15 +360,15 @@ def test_detail_query_count(as_viewer, stocked, django_assert_max_num_queries):
 
 def test_batch_query_count(as_viewer, stocked, django_assert_max_num_queries):
     keys = [{"ptype": "resistor", "ipn": part.ipn} for part in stocked]
-    # the rows (tag names included) + their types with info keys
-    with django_assert_max_num_queries(AUTH + 2):
+    # the rows (tag names included) + their types + the types' info keys
+    with django_assert_max_num_queries(AUTH + 3):
         response = as_viewer.post("/api/v1/parts/batch", {"keys": keys}, format="json")
     assert len(response.json()["results"]) == len(stocked)
 
 
 def test_search_query_count(as_viewer, stocked, django_assert_max_num_queries):
-    # exact and prefix matches + contains + tag names + types with their info keys
-    with django_assert_max_num_queries(AUTH + 4):
+    # exact and prefix matches + contains + tag names + types + their info keys
+    with django_assert_max_num_queries(AUTH + 5):
         response = as_viewer.get("/api/v1/parts/search/MPN?limit=200")
     assert len(response.json()["results"]) == len(stocked)
 

@@ -341,3 +341,11 @@ def test_viewers_see_no_location_forms(viewer_browser):
     assert "New location" not in html and "Archive</button>" not in html
     assert viewer_browser.get("/locations/SITE/edit").status_code == 403
     assert viewer_browser.post("/locations/SITE/archive").status_code == 403
+
+
+def test_codes_are_found_whatever_their_case(clerk_browser):
+    part("RES-00002"), location("A1-03")
+    response, form = step(clerk_browser, "/stock/receive", "res-00002")
+    response, form = step(clerk_browser, "/stock/receive", "a1-03", next_state(form))
+    response, form = step(clerk_browser, "/stock/receive", "2", next_state(form))
+    assert "Received 2 x RES-00002 into A1-03." in response.content.decode()
