@@ -3,10 +3,10 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 
-from config.errors import ServiceError
+from config.core.actors import Actor
+from config.core.errors import ServiceError
 
 from . import services
-from .actors import Actor
 from .models import ApiToken, User
 
 

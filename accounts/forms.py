@@ -6,8 +6,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
-from config.errors import Throttled
-from config.forms import BootstrapFormMixin
+from config.core.errors import Throttled
+from config.core.forms import BootstrapFormMixin
 
 from . import services
 from .authentication import client_address

@@ -5,17 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
-
-class Role(models.TextChoices):
-    """Roles in increasing order of power; each includes everything the ones before allow."""
-
-    VIEWER = "viewer", "Viewer"
-    CLERK = "clerk", "Clerk"
-    MANAGER = "manager", "Manager"
-    ADMIN = "admin", "Admin"
-
-
-ROLE_RANK = {role: rank for rank, role in enumerate(Role)}
+from config.core.roles import ROLE_RANK, Role
 
 
 class User(AbstractUser):

@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from config.errors import Conflict, NotFound, Throttled, ValidationFailed
-from inventory import changelog
+from config.core import changelog
+from config.core.actors import Actor
+from config.core.errors import Conflict, NotFound, Throttled, ValidationFailed
+from config.core.roles import ROLE_RANK, Role
 
 from . import throttle
-from .actors import Actor
-from .models import API_TOKEN_PREFIX, ROLE_RANK, ApiToken, Role, User, hash_api_token
+from .models import API_TOKEN_PREFIX, ApiToken, User, hash_api_token
 
 PROFILE_FIELDS = ("email", "first_name", "last_name", "is_active")
 

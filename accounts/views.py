@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from config.errors import ServiceError
-from config.forms import apply_service_error
-from config.ui import UNPROCESSABLE, wants_fragment
+from config.core.actors import Actor
+from config.core.errors import ServiceError
+from config.core.forms import apply_service_error
+from config.core.ui import UNPROCESSABLE, wants_fragment
 
 from . import queries, services
-from .actors import Actor
 from .forms import TokenCreateForm
 from .models import API_TOKEN_PREFIX
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "django_celery_results",
+    "config.core",
     "accounts",
     "inventory",
     "production",
@@ -188,17 +189,17 @@ REST_FRAMEWORK = {
         "accounts.authentication.BearerAuthentication",
         "accounts.authentication.CsrfSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.RolePermission"],
-    "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["config.core.permissions.RolePermission"],
+    "DEFAULT_PAGINATION_CLASS": "config.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
     ],
-    "DEFAULT_RENDERER_CLASSES": ["config.renderers.FastJSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["config.core.renderers.FastJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "config.core.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 if DEBUG:
@@ -233,7 +234,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "accounts.models.Role",
         "StockStatusEnum": "inventory.models.stock.StockStatus",
         "HealthStatusEnum": [("ok", "ok"), ("degraded", "degraded")],
-        "ChangelogActionEnum": "inventory.models.changelog.ChangelogEntry.Action",
+        "ChangelogActionEnum": "config.core.models.ChangelogEntry.Action",
     },
 }
 
@@ -281,7 +282,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {
     # Applies CHANGELOG_RETENTION_DAYS; does nothing when the changelog is kept forever.
-    "changelog-prune": {"task": "inventory.tasks.changelog_prune", "schedule": timedelta(days=1)},
+    "changelog-prune": {"task": "core.changelog_prune", "schedule": timedelta(days=1)},
+    # Idempotency keys are kept a day (clients and tasks retry within minutes).
+    "idempotency-prune": {"task": "core.idempotency_prune", "schedule": timedelta(hours=1)},
 }
 CELERY_TIMEZONE = "UTC"
 WORKER_PING_TIMEOUT = float(os.environ.get("WORKER_PING_TIMEOUT", "1.0"))

@@ -9,6 +9,7 @@ from . import views
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("inventory.api.urls")),
+    path("", include("config.core.api.urls")),
     path("status/workers", views.WorkerStatusView.as_view(), name="status-workers"),
 ]
 
@@ -20,8 +21,9 @@ urlpatterns = [
     path("apidoc/", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="apidoc"),
     path("admin/", admin.site.urls),
     path("", include("inventory.urls")),
+    path("", include("config.core.urls")),
     path("", include("accounts.urls")),
 ]
 
-handler404 = "config.errors.handler404"
-handler500 = "config.errors.handler500"
+handler404 = "config.core.errors.handler404"
+handler500 = "config.core.errors.handler500"

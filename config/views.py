@@ -5,10 +5,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role
+from config.core.roles import Role
 
 from . import status
-from .schema import errors
+from .core.schema import errors
 
 
 class HealthCheckSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Q
 
-from config.errors import ValidationFailed
+from config.core.errors import ValidationFailed
 
 MAX_DIGITS = 18
 DECIMAL_PLACES = 6

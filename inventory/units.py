@@ -213,9 +213,3 @@ def _is_plain_unit(unit: str) -> bool:
         return False
     prefixes = ureg.parse_unit_name(name)
     return bool(prefixes) and prefixes[0][0] == ""
-
-
-def plain_number(value: Decimal) -> str:
-    """A decimal as people write it: no exponent, no trailing zeros (100, 0.012, 4.7)."""
-    # normalize() alone writes 100 as 1E+2; the "f" format spells it out again.
-    return format(Decimal(value).normalize(), "f")

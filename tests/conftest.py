@@ -7,8 +7,9 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts import services
-from accounts.actors import Actor
-from accounts.models import Role, User
+from accounts.models import User
+from config.core.actors import Actor
+from config.core.roles import Role
 
 ROLES = ("viewer", "clerk", "manager", "admin")
 

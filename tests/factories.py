@@ -83,7 +83,7 @@ RESISTOR_INFO_KEYS = [
 def make_resistor_type(slug: str = "resistor", **kwargs) -> PartType:
     """A "resistor" part type made by the service, with typed info keys: resistance (ohm,
     required), tolerance (%), power (W), package (choice), smd (boolean), series (text)."""
-    from accounts.actors import Actor
+    from config.core.actors import Actor
     from inventory.services import catalogue
 
     return catalogue.part_type_create(

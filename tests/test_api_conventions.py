@@ -35,8 +35,8 @@ def boom(request):
 
 
 urlpatterns = [path("api/v1/boom", boom)]
-handler404 = "config.errors.handler404"
-handler500 = "config.errors.handler500"
+handler404 = "config.core.errors.handler404"
+handler500 = "config.core.errors.handler500"
 
 
 @override_settings(ROOT_URLCONF=__name__, DEBUG=False)

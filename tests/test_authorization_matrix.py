@@ -7,8 +7,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from accounts import services
-from accounts.actors import Actor
-from accounts.models import Role
+from config.core.actors import Actor
+from config.core.roles import Role
 from tests.conftest import bearer_client, jwt_for, make_user, token_for
 from tests.matrix import ACTORS, MATRIX, PATH_VALUES, setup_all
 

@@ -1,11 +1,11 @@
-"""config.fields.FastJSONField must read back exactly what a JSONField would."""
+"""config.core.fields.FastJSONField must read back exactly what a JSONField would."""
 
 import math
 
 import pytest
 from django.db import connection
 
-from config.fields import FastJSONField
+from config.core.fields import FastJSONField
 from inventory.models import Part
 from tests.inventory.stock_helpers import part
 

@@ -1,9 +1,9 @@
-"""config.lookups.AnyOf must find what ``__in`` finds, on whichever database runs."""
+"""config.core.lookups.AnyOf must find what ``__in`` finds, on whichever database runs."""
 
 import pytest
 from django.db.models import F
 
-from config.lookups import AnyOf
+from config.core.lookups import AnyOf
 from inventory.models import Part
 from tests.inventory.stock_helpers import part
 

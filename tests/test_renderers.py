@@ -10,7 +10,7 @@ import pytest
 from django.utils.translation import gettext_lazy
 from rest_framework.renderers import JSONRenderer
 
-from config.renderers import FastJSONRenderer, dumps
+from config.core.renderers import FastJSONRenderer, dumps
 
 SAMPLE = {
     "text": "10 kΩ, 4µ7 — ok",

@@ -19,10 +19,10 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from accounts.actors import Actor
 from config.celery import app as celery_app
-from inventory import changelog, tasks
-from inventory.models import ChangelogEntry
+from config.core import changelog, tasks
+from config.core.actors import Actor
+from config.core.models import ChangelogEntry
 from tests.conftest import bearer_client, make_user, token_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -209,7 +209,7 @@ def test_a_real_worker_prunes_the_changelog_and_reports_it(worker):
     assert {entry.id for entry in recent} <= remaining
 
     job = next(j for j in status_of(client)["periodic_jobs"] if j["name"] == "changelog-prune")
-    assert job["task"] == "inventory.tasks.changelog_prune"
+    assert job["task"] == "core.changelog_prune"
     assert job["last_status"] == "SUCCESS"
     assert job["last_result"] == str(len(old))
     assert job["last_error"] is None

@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
-from ..models import ApiToken, Role, User
+from config.core.roles import Role
+
+from ..models import ApiToken, User
 
 
 class UserSerializer(serializers.ModelSerializer):

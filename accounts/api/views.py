@@ -6,13 +6,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import AccessToken
 
-from config.errors import NotFound
-from config.schema import errors
+from accounts.actors import actor_from_request
+from config.core.errors import NotFound
+from config.core.roles import Role
+from config.core.schema import errors
 
 from .. import queries, services
-from ..actors import Actor
 from ..authentication import client_address
-from ..models import ApiToken, Role, User
+from ..models import ApiToken, User
 from . import serializers as s
 
 
@@ -93,7 +94,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def create(self, request):
         data = s.UserCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_create(actor=Actor.from_request(request), **data.validated_data)
+        user = services.user_create(actor=actor_from_request(request), **data.validated_data)
         return Response(s.UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -109,13 +110,13 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         fields = dict(data.validated_data)
         if "is_active" in fields and not request.user.has_role(Role.ADMIN):
             self.permission_denied(request, message="Only an admin can (de)activate accounts.")
-        user = services.user_update(actor=Actor.from_request(request), user=user, **fields)
+        user = services.user_update(actor=actor_from_request(request), user=user, **fields)
         return Response(s.UserSerializer(user).data)
 
     @extend_schema(operation_id="users_delete", responses={204: None, **errors(401, 403, 404, 409)})
     def destroy(self, request, uname):
         user = self.get_object()
-        services.user_delete(actor=Actor.from_request(request), user=user)
+        services.user_delete(actor=actor_from_request(request), user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -130,7 +131,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data = s.PasswordChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.user_set_password(
-            actor=Actor.from_request(request), user=user, **data.validated_data
+            actor=actor_from_request(request), user=user, **data.validated_data
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -145,7 +146,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data = s.RoleAssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.user_set_role(
-            actor=Actor.from_request(request), user=user, role=Role(data.validated_data["role"])
+            actor=actor_from_request(request), user=user, role=Role(data.validated_data["role"])
         )
         return Response(s.UserSerializer(user).data)
 
@@ -201,7 +202,7 @@ class ApiTokenViewSet(viewsets.GenericViewSet):
         data = s.ApiTokenCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         token, secret = services.api_token_create(
-            actor=Actor.from_request(request), user=owner, **data.validated_data
+            actor=actor_from_request(request), user=owner, **data.validated_data
         )
         body = s.ApiTokenSerializer(token).data | {"token": secret}
         return Response(body, status=status.HTTP_201_CREATED)
@@ -215,5 +216,5 @@ class ApiTokenViewSet(viewsets.GenericViewSet):
         owner = self._owner(request)
         if not label:
             raise NotFound("No token label given.")
-        services.api_token_revoke(actor=Actor.from_request(request), user=owner, label=label)
+        services.api_token_revoke(actor=actor_from_request(request), user=owner, label=label)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,1 +1,1 @@
-from . import catalogue, changelog, stock  # noqa: F401 - registers the admin pages
+from . import catalogue, stock  # noqa: F401 - registers the admin pages

@@ -13,9 +13,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from accounts.actors import Actor
-from config.admin import ServiceBackedAdmin
-from config.errors import ServiceError, ValidationFailed
+from config.core.actors import Actor
+from config.core.admin import ServiceBackedAdmin
+from config.core.errors import ServiceError, ValidationFailed
 
 from ..models import InfoKey, Part, PartType, Tag
 from ..services import catalogue as services

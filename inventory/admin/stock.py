@@ -7,9 +7,9 @@ through the ledger services."""
 
 from django.contrib import admin, messages
 
-from accounts.actors import Actor
-from config.admin import ServiceBackedAdmin
-from config.errors import ServiceError
+from config.core.actors import Actor
+from config.core.admin import ServiceBackedAdmin
+from config.core.errors import ServiceError
 
 from ..models import Lot, StockBalance, StockMovement, StorageLocation
 from ..services import locations as services

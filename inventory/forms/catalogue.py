@@ -9,8 +9,8 @@ from typing import Any
 
 from django import forms
 
-from config.errors import ValidationFailed
-from config.forms import BootstrapFormMixin
+from config.core.errors import ValidationFailed
+from config.core.forms import BootstrapFormMixin
 
 from ..models import InfoKey, Part, PartType
 from ..queries import catalogue as queries

@@ -8,14 +8,14 @@ from decimal import Decimal
 
 from django import forms
 
-from config.errors import ValidationFailed
-from config.forms import BootstrapFormMixin
+from config.core.errors import ValidationFailed
+from config.core.forms import BootstrapFormMixin
+from config.core.numbers import plain_number
 
 from .. import labels
 from ..models import StorageLocation
 from ..quantities import looks_like_barcode, parse_quantity
 from ..queries import stock as stock_queries
-from ..units import plain_number
 
 MAX_LIST_KEYS = 200
 

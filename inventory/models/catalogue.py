@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from config.fields import FastJSONField
+from config.core.fields import FastJSONField
 
 from ..quantities import fits_quantity_column
 

@@ -1,9 +1,10 @@
 """Stock is a ledger (DESIGN.md): immutable movements, and balances kept equal to their sum."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
+
+from config.core.models import ActorColumns
 
 from ..quantities import DECIMAL_PLACES, MAX_DIGITS, fits_quantity_column
 from .catalogue import Part, Tag
@@ -89,7 +90,7 @@ class StockStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
-class StockMovement(models.Model):
+class StockMovement(ActorColumns):
     """One signed change of one balance. Never updated, never deleted: corrections are new
     movements. The movements of one operation (a move is two) share ``operation_id``."""
 
@@ -121,17 +122,6 @@ class StockMovement(models.Model):
     quantity = models.DecimalField(**QUANTITY, help_text="Signed: positive adds, negative takes.")
     unit_price = models.DecimalField(**QUANTITY, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217.")
-    actor_kind = models.CharField(max_length=16)
-    actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_constraint=False,
-    )
-    actor_name = models.CharField(max_length=150)
-    actor_token = models.CharField(max_length=64, blank=True)
     source = models.CharField(
         max_length=100,
         blank=True,
@@ -212,23 +202,3 @@ class StockBalance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.part_id}@{self.location_id}/{self.lot_id}/{self.status}={self.quantity}"
-
-
-class IdempotencyRecord(models.Model):
-    """The first response to a request that carried an ``Idempotency-Key``; a retry with the
-    same key gets it back instead of doing the work again."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    request_hash = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField()
-    response_body = models.JSONField()
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
-        ]
-
-    def __str__(self) -> str:
-        return self.key

@@ -22,8 +22,8 @@ from django.db.models import (
     Subquery,
 )
 
-from config.errors import NotFound, ValidationFailed
-from config.lookups import AnyOf
+from config.core.errors import NotFound, ValidationFailed
+from config.core.lookups import AnyOf
 
 from ..models import InfoKey, Part, PartAlternate, PartInfoValue, PartType
 from ..models.catalogue import normalize_mpn

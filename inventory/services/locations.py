@@ -5,10 +5,10 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.actors import Actor
-from config.errors import Conflict, ValidationFailed
+from config.core import changelog
+from config.core.actors import Actor
+from config.core.errors import Conflict, ValidationFailed
 
-from .. import changelog
 from ..models import Lot, StockBalance, StorageLocation
 from ..models.stock import PATH_SEPARATOR
 from .tags import tags_named

@@ -7,10 +7,11 @@ thing as an include (context: ``part``)."""
 
 from django import template
 
+from config.core.numbers import plain_number
+
 from .. import labels
 from ..models import StockStatus
 from ..queries import stock as queries
-from ..units import plain_number
 from ..views.stock_chart import chart_window, step_chart
 
 register = template.Library()

@@ -7,10 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.actors import Actor
-from accounts.models import Role
-from config.errors import ServiceError
-from config.ui import UNPROCESSABLE, require_role, wants_fragment
+from config.core.actors import Actor
+from config.core.errors import ServiceError
+from config.core.roles import Role, require_role
+from config.core.ui import UNPROCESSABLE, wants_fragment
 
 from ..forms.catalogue import (
     INFO_KEY_PREFIX,

@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.actors import Actor
-from accounts.models import Role
-from config.errors import NotFound, ServiceError
-from config.forms import apply_service_error
-from config.ui import UNPROCESSABLE, require_role, wants_fragment
+from config.core.actors import Actor
+from config.core.errors import NotFound, ServiceError
+from config.core.forms import apply_service_error
+from config.core.roles import Role, require_role
+from config.core.ui import UNPROCESSABLE, wants_fragment
 
 from ..forms.catalogue import (
     AlternateForm,

@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.models import Role
-from config.ui import UNPROCESSABLE, require_role, wants_fragment
+from config.core.roles import Role, require_role
+from config.core.ui import UNPROCESSABLE, wants_fragment
 
 from ..forms.stock import PageForm
 from ..queries import stock as queries

@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from accounts.models import Role
-from config.ui import UNPROCESSABLE, require_role
+from config.core.roles import Role, require_role
+from config.core.ui import UNPROCESSABLE
 
 from .. import labels
 from ..forms.stock import LabelSheetForm

@@ -10,11 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.actors import Actor
-from accounts.models import Role
-from config.errors import ServiceError
-from config.forms import apply_service_error
-from config.ui import UNPROCESSABLE, require_role, wants_fragment
+from config.core.actors import Actor
+from config.core.errors import ServiceError
+from config.core.forms import apply_service_error
+from config.core.roles import Role, require_role
+from config.core.ui import UNPROCESSABLE, wants_fragment
 
 from ..forms.stock import LocationBrowseForm, LocationForm, PageForm
 from ..models import Lot, StorageLocation

@@ -16,16 +16,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from accounts.actors import Actor
-from accounts.models import Role
-from config.errors import ServiceError, error_body
-from config.forms import apply_service_error
-from config.ui import UNPROCESSABLE, require_role, wants_fragment
+from config.core import idempotency
+from config.core.actors import Actor
+from config.core.errors import ServiceError, error_body
+from config.core.forms import apply_service_error
+from config.core.roles import Role, require_role
+from config.core.ui import UNPROCESSABLE, wants_fragment
 
 from ..forms.stock import OPERATIONS, PROMPTS, Operation, ScanStepForm
 from ..models import StockStatus
 from ..queries import stock as queries
-from ..services import idempotency
 from ..services import stock as ledger
 from ..templatetags.stock_tags import qty
 
@@ -127,7 +127,7 @@ def _commit(request: HttpRequest, operation: Operation, form: ScanStepForm) -> H
     actor = Actor.for_user(request.user)
     try:
         status, body, replayed = idempotency.run_idempotent(
-            user=request.user,
+            scope=idempotency.scope_of(actor),
             key=f"ui:{operation.name}:{state['nonce']}",
             fingerprint=idempotency.request_fingerprint("POST", request.path, state),
             work=lambda: (200, {"message": _perform(operation, actor, kwargs)}),

@@ -3,7 +3,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import ApiToken
-from inventory.models import ChangelogEntry
+from config.core.models import ChangelogEntry
 from tests.conftest import bearer_client
 
 pytestmark = pytest.mark.django_db

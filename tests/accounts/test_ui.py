@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services
-from accounts.actors import Actor
 from accounts.models import ApiToken, User, hash_api_token
+from config.core.actors import Actor
 
 pytestmark = pytest.mark.django_db
 
@@ -291,7 +291,7 @@ def test_admin_user_list_shows_roles(admin_client, clerk_user):
 
 
 def test_admin_edits_of_a_user_reach_the_changelog(client, db):
-    from inventory.models import ChangelogEntry
+    from config.core.models import ChangelogEntry
     from tests.conftest import make_user
 
     root = make_user("root", "admin", is_staff=True, is_superuser=True)

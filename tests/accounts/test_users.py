@@ -1,7 +1,8 @@
 import pytest
 
-from accounts.models import Role, User
-from inventory.models import ChangelogEntry
+from accounts.models import User
+from config.core.models import ChangelogEntry
+from config.core.roles import Role
 from tests.conftest import bearer_client, make_user
 
 pytestmark = pytest.mark.django_db

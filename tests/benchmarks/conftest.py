@@ -105,7 +105,7 @@ def django_db_setup(django_db_blocker):
 def bench_token(django_db_setup) -> str:
     """A real API token of an admin account on the benchmark database."""
     from accounts import services
-    from accounts.actors import Actor
+    from config.core.actors import Actor
     from accounts.models import Role, User
 
     user, _ = User.objects.get_or_create(username="bench", defaults={"role": Role.ADMIN})

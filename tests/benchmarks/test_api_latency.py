@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 from django.db.models import Count
 
-from inventory.models import ChangelogEntry, Part, StorageLocation
+from config.core.models import ChangelogEntry
+from inventory.models import Part, StorageLocation
 
 from .conftest import Result, measure, record
 

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from accounts.actors import Actor
+from config.core.actors import Actor
 from inventory.models import Part, StockBalance, StockMovement, StorageLocation
 from inventory.services import stock as ledger
 from tests.factories import PartFactory

@@ -5,9 +5,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.actors import Actor
-from accounts.models import Role
-from inventory.models import ChangelogEntry, InfoKey, Part, PartInfoValue, PartType
+from config.core.actors import Actor
+from config.core.models import ChangelogEntry
+from config.core.roles import Role
+from inventory.models import InfoKey, Part, PartInfoValue, PartType
 from inventory.services import catalogue as services
 from inventory.services.catalogue import parts as part_services
 from tests.conftest import make_user

@@ -4,20 +4,21 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from celery.schedules import crontab
+from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 from django_celery_results.models import TaskResult
 
-from accounts.actors import Actor
-from inventory import changelog, tasks
-from inventory.models import ChangelogEntry
-from inventory.services.changelog import changelog_prune
+from config.core import changelog, tasks
+from config.core.actors import Actor
+from config.core.models import ChangelogEntry
+from config.core.services import changelog_prune
 
 pytestmark = pytest.mark.django_db
 
-PRUNE_TASK = "inventory.tasks.changelog_prune"
+PRUNE_TASK = "core.changelog_prune"
 
 
 def write(entity_key="R-0001", *, entity_type="part", action="create", actor=None, changes=None):
@@ -266,7 +267,7 @@ def test_beat_rows_are_merged_with_the_configured_jobs_and_extra_rows_listed(as_
     finished("reports.nightly", "FAILURE", traceback="ValueError: no data")
 
     jobs = jobs_of(as_viewer)
-    assert set(jobs) == {"changelog-prune", "nightly-report"}
+    assert set(jobs) == {"changelog-prune", "idempotency-prune", "nightly-report"}
     prune = jobs["changelog-prune"]
     assert (prune["total_run_count"], prune["last_status"], prune["last_result"]) == (
         4,
@@ -290,7 +291,7 @@ def test_status_query_count_does_not_grow_with_jobs(api, viewer, django_assert_n
     finished(PRUNE_TASK)
     with django_assert_num_queries(2):  # token lookup + periodic jobs (one query)
         jobs = jobs_of(client)
-    assert len(jobs) == 11
+    assert len(jobs) == 12  # the ten above and the two configured prune jobs
 
 
 @pytest.mark.parametrize(
@@ -313,3 +314,9 @@ def test_an_interval_row_reads_like_the_setting(as_viewer):
     daily = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
     PeriodicTask.objects.create(name="extra", task="jobs.extra", interval=daily)
     assert jobs_of(as_viewer)["extra"]["schedule"] == "every 1 day"
+
+
+def test_the_idempotency_prune_job_is_scheduled_and_shown(as_viewer):
+    assert settings.CELERY_BEAT_SCHEDULE["idempotency-prune"]["task"] == "core.idempotency_prune"
+    job = jobs_of(as_viewer)["idempotency-prune"]
+    assert (job["task"], job["schedule"]) == ("core.idempotency_prune", "every 1 hour")

@@ -9,9 +9,9 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.actors import Actor
-from inventory import changelog
-from inventory.models import ChangelogEntry
+from config.core import changelog
+from config.core.actors import Actor
+from config.core.models import ChangelogEntry
 from tests.conftest import bearer_client, make_user, token_for
 
 SINCE = "/api/v1/changelog/since/"

@@ -3,12 +3,12 @@
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from config.core.views import PAGE_SIZE
 
-from accounts.actors import Actor
-from accounts.models import Role
-from inventory import changelog
-from inventory.models import ChangelogEntry
-from inventory.views.changelog import PAGE_SIZE
+from config.core import changelog
+from config.core.actors import Actor
+from config.core.models import ChangelogEntry
+from config.core.roles import Role
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def browser(client):
 
 
 def test_the_url_is_named():
-    assert reverse("inventory:changelog") == URL
+    assert reverse("core:changelog") == URL
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
@@ -133,7 +133,7 @@ def staff(client):
 def test_admin_lists_searches_and_filters_entries(staff):
     write("R-0001", actor="mona")
     write("SHELF-1", entity_type="location", action="delete")
-    url = reverse("admin:inventory_changelogentry_changelist")
+    url = reverse("admin:core_changelogentry_changelist")
     assert "R-0001" in staff.get(url).content.decode()
     html = staff.get(url, {"q": "mona"}).content.decode()
     assert "R-0001" in html and "SHELF-1" not in html
@@ -143,14 +143,14 @@ def test_admin_lists_searches_and_filters_entries(staff):
 
 def test_admin_is_read_only(staff):
     entry = write("R-0001")
-    assert staff.get(reverse("admin:inventory_changelogentry_add")).status_code == 403
-    change_url = reverse("admin:inventory_changelogentry_change", args=[entry.pk])
+    assert staff.get(reverse("admin:core_changelogentry_add")).status_code == 403
+    change_url = reverse("admin:core_changelogentry_change", args=[entry.pk])
     assert staff.get(change_url).status_code == 200  # viewable
     response = staff.post(change_url, {"entity_key": "HACKED"})
     assert response.status_code == 403
-    delete_url = reverse("admin:inventory_changelogentry_delete", args=[entry.pk])
+    delete_url = reverse("admin:core_changelogentry_delete", args=[entry.pk])
     assert staff.post(delete_url, {"post": "yes"}).status_code == 403
     entry.refresh_from_db()
     assert entry.entity_key == "R-0001"
-    changelist = staff.get(reverse("admin:inventory_changelogentry_changelist")).content.decode()
+    changelist = staff.get(reverse("admin:core_changelogentry_changelist")).content.decode()
     assert "delete_selected" not in changelist

@@ -9,16 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from inventory.models import (
-    ChangelogEntry,
-    Lot,
-    Part,
-    PartInfoValue,
-    PartType,
-    StockBalance,
-    StockMovement,
-    StorageLocation,
-)
+from config.core.models import ChangelogEntry
+from inventory.models import Lot, Part, PartInfoValue, PartType, StockBalance, StockMovement, StorageLocation
 from inventory.services.catalogue import validate_info
 from tests.inventory.stock_helpers import assert_ledger_matches_balances
 

@@ -7,9 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.actors import Actor
+from config.core.actors import Actor
 from inventory.demo import PART_TYPES
-from inventory.models import ChangelogEntry, Part, PartInfoValue
+from config.core.models import ChangelogEntry
+from inventory.models import Part, PartInfoValue
 from inventory.services.catalogue import part_type_create
 
 RESISTOR = next(spec for spec in PART_TYPES if spec["slug"] == "resistor")

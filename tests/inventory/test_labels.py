@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from accounts.models import Role
+from config.core.roles import Role
 from inventory import labels
 from inventory.models import Lot
 from tests.conftest import make_user

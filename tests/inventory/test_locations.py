@@ -1,6 +1,7 @@
 import pytest
 
-from inventory.models import ChangelogEntry, StorageLocation
+from config.core.models import ChangelogEntry
+from inventory.models import StorageLocation
 
 from .stock_helpers import location, part, receive
 

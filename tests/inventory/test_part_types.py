@@ -2,9 +2,10 @@
 
 import pytest
 
-from accounts.actors import Actor
-from config.errors import ValidationFailed
-from inventory.models import ChangelogEntry, InfoKey, Part, PartInfoValue, PartType
+from config.core.actors import Actor
+from config.core.errors import ValidationFailed
+from config.core.models import ChangelogEntry
+from inventory.models import InfoKey, Part, PartInfoValue, PartType
 from inventory.services import catalogue as services
 from tests.factories import PartFactory, make_resistor_type
 

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.actors import Actor
-from config.errors import ValidationFailed
+from config.core.actors import Actor
+from config.core.errors import ValidationFailed
+from config.core.models import ChangelogEntry
 from inventory.models import (
-    ChangelogEntry,
     Part,
     PartAlternate,
     PartInfoValue,

@@ -2,8 +2,9 @@
 
 import pytest
 
-from accounts.actors import Actor
-from inventory.models import ChangelogEntry, PartAlternate
+from config.core.actors import Actor
+from config.core.models import ChangelogEntry
+from inventory.models import PartAlternate
 from inventory.services import catalogue as services
 from tests.factories import make_resistor_type
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from accounts.actors import Actor
+from config.core.actors import Actor
 from inventory.queries import catalogue as queries
 from inventory.services import catalogue as services
 from tests.factories import make_resistor_type

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.actors import Actor
-from accounts.models import Role
+from config.core.actors import Actor
+from config.core.roles import Role
 from inventory.models import InfoKey, Part, PartAlternate, PartType
 from inventory.services import catalogue as services
 from inventory.views import parts as views

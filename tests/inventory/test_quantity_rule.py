@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.db import DataError, IntegrityError, transaction
 
-from accounts.models import Role
-from config.errors import ValidationFailed
+from config.core.errors import ValidationFailed
+from config.core.roles import Role
 from inventory.models import Part, StockBalance, StockMovement
 from inventory.quantities import QUANTITY_LIMIT, check_quantity, looks_like_barcode
 from inventory.services import stock as ledger

@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Role
-from inventory.models import ChangelogEntry, Lot, StockMovement, StorageLocation
+from config.core.models import ChangelogEntry
+from config.core.roles import Role
+from inventory.models import Lot, StockMovement, StorageLocation
 from tests.conftest import make_user
 from tests.inventory.stock_helpers import location, part, receive
 

@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from config.errors import Conflict, ValidationFailed
-from inventory.models import ChangelogEntry, Part, StockBalance, StockMovement
+from config.core.errors import Conflict, ValidationFailed
+from config.core.models import ChangelogEntry
+from inventory.models import Part, StockBalance, StockMovement
 from inventory.services.stock import LedgerLine, stock_post_batch
 
 from .stock_helpers import SYSTEM, assert_ledger_matches_balances, location, on_hand, part, receive

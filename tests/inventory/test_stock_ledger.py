@@ -1,6 +1,7 @@
 import pytest
 
-from inventory.models import ChangelogEntry, Lot, StockMovement
+from config.core.models import ChangelogEntry
+from inventory.models import Lot, StockMovement
 
 from .stock_helpers import assert_ledger_matches_balances, location, on_hand, part, receive
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from config.errors import ServiceError
+from config.core.errors import ServiceError
 from inventory.models import Lot, StockBalance, StockMovement
 from inventory.services import stock as ledger
 

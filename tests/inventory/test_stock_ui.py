@@ -9,8 +9,9 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import Role
-from inventory.models import IdempotencyRecord, Lot, StockMovement, StorageLocation
+from config.core.models import IdempotencyRecord
+from config.core.roles import Role
+from inventory.models import Lot, StockMovement, StorageLocation
 from tests.conftest import make_user
 from tests.inventory.stock_helpers import (
     assert_ledger_matches_balances,

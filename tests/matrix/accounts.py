@@ -1,6 +1,6 @@
 """Authorization rows for accounts, auth, status and health."""
 
-from accounts.models import Role
+from config.core.roles import Role
 from tests.conftest import make_user
 
 from .common import at_least, public

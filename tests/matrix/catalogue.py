@@ -1,6 +1,6 @@
 """Authorization rows for the catalogue endpoints: part types, parts, alternates."""
 
-from accounts.actors import Actor
+from config.core.actors import Actor
 from inventory.models import InfoKey
 from inventory.services import catalogue as services
 

@@ -11,11 +11,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 
-from config.renderers import dumps
+from config.core.numbers import plain_number
+from config.core.renderers import dumps
 
 from ...models import Part, PartType
 from ...queries import catalogue as queries
-from ...units import plain_number
 from .serializers import PartSerializer
 
 EXPORT_FORMATS = ("csv", "json")

@@ -9,7 +9,7 @@ import django_filters
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 
-from config.pagination import Counted
+from config.core.pagination import Counted
 
 from ...models import Part
 from ...queries import catalogue as queries

@@ -9,10 +9,10 @@ from rest_framework import status, viewsets
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
-from accounts.actors import Actor
-from accounts.models import Role
-from config.errors import NotFound, ValidationFailed
-from config.schema import errors
+from accounts.actors import actor_from_request
+from config.core.errors import NotFound, ValidationFailed
+from config.core.roles import Role
+from config.core.schema import errors
 
 from ...models import Part, PartType
 from ...queries import catalogue as queries
@@ -83,7 +83,7 @@ class PartTypeViewSet(viewsets.GenericViewSet):
         data = s.PartTypeCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         part_type = services.part_type_create(
-            actor=Actor.from_request(request), **data.validated_data
+            actor=actor_from_request(request), **data.validated_data
         )
         body = s.PartTypeSerializer(queries.part_type_by_ref(str(part_type.pk))).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -104,7 +104,7 @@ class PartTypeViewSet(viewsets.GenericViewSet):
     )
     def destroy(self, request, type_id):
         part_type = queries.part_type_by_ref(type_id)
-        services.part_type_delete(actor=Actor.from_request(request), part_type=part_type)
+        services.part_type_delete(actor=actor_from_request(request), part_type=part_type)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -189,7 +189,7 @@ class PartViewSet(viewsets.GenericViewSet):
         data = s.PartWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         part = services.part_create(
-            actor=Actor.from_request(request), part_type=self.part_type, **data.validated_data
+            actor=actor_from_request(request), part_type=self.part_type, **data.validated_data
         )
         body = s.PartSerializer(queries.part_by_key(ptype, part.ipn)).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -213,7 +213,7 @@ class PartViewSet(viewsets.GenericViewSet):
         part = queries.part_by_key(ptype, ipn)
         data = s.PartUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.part_update(actor=Actor.from_request(request), part=part, **data.validated_data)
+        services.part_update(actor=actor_from_request(request), part=part, **data.validated_data)
         return Response(s.PartSerializer(queries.part_by_key(ptype, ipn)).data)
 
     @extend_schema(
@@ -224,7 +224,7 @@ class PartViewSet(viewsets.GenericViewSet):
     )
     def destroy(self, request, ptype, ipn):
         part = queries.part_by_key(ptype, ipn)
-        services.part_delete(actor=Actor.from_request(request), part=part)
+        services.part_delete(actor=actor_from_request(request), part=part)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -314,7 +314,7 @@ class PartAlternateViewSet(viewsets.GenericViewSet):
                 errors={"ipn": [f"No part {data.validated_data['ipn']!r} of that type."]},
             )
         link = services.alternate_add(
-            actor=Actor.from_request(request),
+            actor=actor_from_request(request),
             part=part,
             alternate=alternate,
             note=data.validated_data["note"],
@@ -332,5 +332,5 @@ class PartAlternateViewSet(viewsets.GenericViewSet):
         alternate = queries.part_by_ipn(alt_ipn)
         if alternate is None:
             raise NotFound(f"No part {alt_ipn!r}.")
-        services.alternate_remove(actor=Actor.from_request(request), part=part, alternate=alternate)
+        services.alternate_remove(actor=actor_from_request(request), part=part, alternate=alternate)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import django_filters
 from django.utils.dateparse import parse_datetime
 
-from config.errors import ValidationFailed
+from config.core.errors import ValidationFailed
 
 from ...models import StockBalance, StockMovement, StockStatus
 

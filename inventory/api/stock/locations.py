@@ -5,10 +5,10 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.actors import Actor
-from accounts.models import Role
-from config.errors import ValidationFailed
-from config.schema import errors
+from accounts.actors import actor_from_request
+from config.core.errors import ValidationFailed
+from config.core.roles import Role
+from config.core.schema import errors
 
 from ...models import Lot, StorageLocation
 from ...queries import stock as queries
@@ -66,7 +66,7 @@ class LocationListView(APIView):
         fields = dict(data.validated_data)
         if fields.pop("archived", False):
             raise ValidationFailed("A new location cannot start archived.")
-        location = services.location_create(actor=Actor.from_request(request), **fields)
+        location = services.location_create(actor=actor_from_request(request), **fields)
         return Response(s.LocationSerializer(location).data, status=status.HTTP_201_CREATED)
 
 
@@ -93,7 +93,7 @@ class LocationDetailView(APIView):
         data = s.LocationWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         location = services.location_update(
-            actor=Actor.from_request(request), location=location, **data.validated_data
+            actor=actor_from_request(request), location=location, **data.validated_data
         )
         return Response(s.LocationSerializer(location).data)
 
@@ -102,7 +102,7 @@ class LocationDetailView(APIView):
     )
     def delete(self, request, location_id):
         services.location_delete(
-            actor=Actor.from_request(request), location=self._location(location_id)
+            actor=actor_from_request(request), location=self._location(location_id)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -145,7 +145,7 @@ class LotListView(APIView):
     def post(self, request):
         data = s.LotWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        lot = services.lot_create(actor=Actor.from_request(request), **data.validated_data)
+        lot = services.lot_create(actor=actor_from_request(request), **data.validated_data)
         return Response(s.LotSerializer(lot).data, status=status.HTTP_201_CREATED)
 
 
@@ -168,6 +168,6 @@ class LotDetailView(APIView):
         data = s.LotWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         lot = services.lot_update(
-            actor=Actor.from_request(request), lot=self._lot(lot_id), **data.validated_data
+            actor=actor_from_request(request), lot=self._lot(lot_id), **data.validated_data
         )
         return Response(s.LotSerializer(self._lot(lot.pk)).data)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from config.errors import ValidationFailed
+from config.core.errors import ValidationFailed
 
 from ...models import Lot, Part, StockBalance, StockMovement, StockStatus, StorageLocation
 from ...quantities import DECIMAL_PLACES, MAX_DIGITS, parse_quantity

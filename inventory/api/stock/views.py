@@ -4,16 +4,17 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.actors import Actor
-from accounts.models import Role
-from config.errors import ValidationFailed
-from config.pagination import PageNumberPagination
-from config.schema import errors
+from accounts.actors import actor_from_request
+from config.core import idempotency
+from config.core.actors import Actor
+from config.core.errors import ValidationFailed
+from config.core.pagination import PageNumberPagination
+from config.core.roles import Role
+from config.core.schema import errors
 
 from ...models import Part
 from ...queries import stock as queries
 from ...queries.catalogue import part_by_key
-from ...services import idempotency
 from ...services import stock as ledger
 from ...services.stock import LedgerResult
 from . import serializers as s
@@ -45,7 +46,7 @@ class StockOperationView(APIView):
     def post(self, request):
         data = self.request_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        actor = Actor.from_request(request)
+        actor = actor_from_request(request)
 
         def work() -> tuple[int, dict]:
             result = self.perform(actor, dict(data.validated_data))
@@ -56,7 +57,7 @@ class StockOperationView(APIView):
             code, body = work()
             return Response(body, status=code)
         code, body, replayed = idempotency.run_idempotent(
-            user=request.user,
+            scope=idempotency.scope_of(actor),
             key=key,
             work=work,
             fingerprint=idempotency.request_fingerprint("POST", request.path, request.data),

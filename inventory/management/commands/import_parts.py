@@ -6,8 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.actors import Actor
-from config.errors import ValidationFailed
+from config.core.actors import Actor
+from config.core.errors import ValidationFailed
 from inventory.models import PartType
 from inventory.services.catalogue import parts_create_many
 

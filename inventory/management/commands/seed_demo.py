@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from config.errors import ServiceError
+from config.core.errors import ServiceError
 from inventory.models import Part, StockMovement
 from inventory.services import seeding
 

@@ -2,10 +2,10 @@
 
 from django.db import IntegrityError, transaction
 
-from accounts.actors import Actor
-from config.errors import Conflict, NotFound, ValidationFailed
+from config.core import changelog
+from config.core.actors import Actor
+from config.core.errors import Conflict, NotFound, ValidationFailed
 
-from ... import changelog
 from ...models import (
     Part,
     PartAlternate,

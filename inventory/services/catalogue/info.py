@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from config.errors import ValidationFailed
+from config.core.errors import ValidationFailed
 
 from ...models import (
     InfoKey,

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.actors import Actor
-from config.errors import Conflict, ValidationFailed
+from config.core import changelog
+from config.core.actors import Actor
+from config.core.errors import Conflict, ValidationFailed
 
-from ... import changelog
 from ...models import (
     InfoKey,
     Part,

@@ -9,10 +9,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
 
-from accounts.actors import Actor
-from config.errors import Conflict, ValidationFailed
+from config.core import changelog
+from config.core.actors import Actor
+from config.core.errors import Conflict, ValidationFailed
+from config.core.numbers import plain_number
 
-from ... import changelog
 from ...models import (
     Part,
     PartInfoValue,
@@ -21,7 +22,6 @@ from ...models import (
     StockMovement,
 )
 from ...models.catalogue import normalize_mpn
-from ...units import plain_number
 from ..tags import tags_named
 from .info import (
     _check_info,

@@ -18,9 +18,9 @@ from typing import Any
 
 from django.db import connection, models
 
-from accounts.actors import Actor
+from config.core.actors import Actor
 
-from ... import changelog
+from config.core import changelog
 from ...models import (
     PartType,
     StockBalance,

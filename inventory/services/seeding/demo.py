@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.actors import Actor
+from config.core.actors import Actor
 
 from ... import demo as data
 from ...models import (

@@ -10,21 +10,13 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from accounts.actors import Actor
-from config.errors import ValidationFailed
+from config.core.actors import Actor
+from config.core.errors import ValidationFailed
 
-from ... import changelog
+from config.core import changelog
 from ... import demo as data
-from ...models import (
-    ChangelogEntry,
-    Lot,
-    Part,
-    PartInfoValue,
-    PartType,
-    StockMovement,
-    StockStatus,
-    Tag,
-)
+from config.core.models import ChangelogEntry
+from ...models import Lot, Part, PartInfoValue, PartType, StockMovement, StockStatus, Tag
 from ...models.catalogue import normalize_mpn
 from .bulk import (
     IN_CHUNK,

@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from accounts.actors import Actor
-from config.errors import ValidationFailed
+from config.core.actors import Actor
+from config.core.errors import ValidationFailed
 
 from ...models import Lot, Part, StockBalance, StorageLocation
 from .ledger import (

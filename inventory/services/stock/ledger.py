@@ -14,13 +14,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.actors import Actor
-from config.errors import Conflict
+from config.core import changelog
+from config.core.actors import Actor
+from config.core.errors import Conflict
+from config.core.numbers import plain_number
 
-from ... import changelog
 from ...models import Lot, Part, StockBalance, StockMovement, StockStatus, StorageLocation
 from ...quantities import check_quantity, check_total
-from ...units import plain_number
 
 ON_HAND = StockStatus.ON_HAND
 # The balances whose sums each part also carries (for the low-stock report).

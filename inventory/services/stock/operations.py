@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from accounts.actors import Actor
-from config.errors import ValidationFailed
+from config.core.actors import Actor
+from config.core.errors import ValidationFailed
 
 from ...models import Lot, Part, StockBalance, StorageLocation
 from ...quantities import check_quantity

@@ -8,10 +8,9 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
-from accounts.actors import Actor
-
+from .actors import Actor
 from .models import ChangelogEntry
-from .units import plain_number
+from .numbers import plain_number
 
 # Any constant: the advisory lock that orders changelog inserts on PostgreSQL.
 _CHANGELOG_LOCK_KEY = 0x57435F43484C47  # "WC_CHLG"

@@ -1,6 +1,6 @@
 import django_filters
 
-from ...models import ChangelogEntry
+from ..models import ChangelogEntry
 
 
 class ChangelogFilter(django_filters.FilterSet):

@@ -3,11 +3,11 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role
-from config.schema import errors
+from config.core.models import ChangelogEntry
+from config.core.roles import Role
+from config.core.schema import errors
 
-from ...models import ChangelogEntry
-from ...queries import changelog as queries
+from .. import queries
 from . import serializers as s
 from .filters import ChangelogFilter
 

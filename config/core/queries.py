@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.db.models import Max, Q, QuerySet, Subquery
 
-from ..models import ChangelogEntry
+from .models import ChangelogEntry
 
 # Filter names shared by the API, the since-stream and the UI form, mapped to their columns.
 FILTER_FIELDS = {
@@ -57,7 +57,7 @@ def changelog_after(
 ) -> tuple[list[ChangelogEntry], bool, int]:
     """One page of the since-stream, oldest first: ``(entries, has_more, position)``.
 
-    The stream is ordered by id, which ``inventory.changelog.record`` hands out in commit
+    The stream is ordered by id, which ``config.core.changelog.record`` hands out in commit
     order, so "everything after id N" is exact: an entry committed later always has a larger
     id. ``after_id`` (a cursor) wins over ``since``. ``position`` is the id the next page
     starts after: the last entry returned or, when there is none, a point no later than any

@@ -1,5 +1,7 @@
-"""``Idempotency-Key`` for stock-changing POSTs, as Stripe does it: the first response to a
-key is stored and a retry gets it back; the same key with a different request is a 422.
+"""Idempotency keys, as Stripe does them: the first answer to a key is stored and a retry
+gets it back; the same key with a different request is a 422. One mechanism for people and
+jobs: a key belongs to a scope, a user's (an ``Idempotency-Key`` header, a UI form) or a job's
+(a Celery task passing ``idempotency_key`` to a service), see :func:`scope_of`.
 
 The key is claimed (inserted) before the work starts, in the same transaction. A concurrent
 retry's insert then waits on the unique index until the first commits, fails, and replays
@@ -14,10 +16,9 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import User
-from config.errors import ServiceError, Unprocessable, error_body
-
-from ..models import IdempotencyRecord
+from .actors import Actor
+from .errors import ServiceError, Unprocessable, error_body
+from .models import IdempotencyRecord
 
 MAX_KEY_LENGTH = 255
 KEEP_FOR = timedelta(days=1)
@@ -28,10 +29,18 @@ def request_fingerprint(method: str, path: str, body) -> str:
     return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
 
 
+def scope_of(actor: Actor) -> str:
+    """Whose keys these are: a person's (their own and their tokens' share one scope, like
+    the API's header keys) or a job's or sensor's, by its name."""
+    if actor.user is not None:
+        return f"user:{actor.user.pk}"
+    return f"{actor.kind}:{actor.name}"[:100]
+
+
 def run_idempotent(
-    *, user: User, key: str, fingerprint: str, work: Callable[[], tuple[int, dict]]
+    *, scope: str, key: str, fingerprint: str, work: Callable[[], tuple[int, dict]]
 ) -> tuple[int, dict, bool]:
-    """Run ``work`` once per (user, key). Returns (status, body, replayed).
+    """Run ``work`` once per (scope, key). Returns (status, body, replayed).
 
     ``work`` returns (status, body) or raises a ServiceError; refusals are stored and
     replayed too, so a client that retries sees the same answer."""
@@ -44,7 +53,7 @@ def run_idempotent(
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(
-                    user=user,
+                    scope=scope,
                     key=key,
                     request_hash=fingerprint,
                     response_status=0,
@@ -53,7 +62,7 @@ def run_idempotent(
         except IntegrityError:
             record = None
         if record is None:
-            return _replay(user, key, fingerprint)
+            return _replay(scope, key, fingerprint)
         try:
             with transaction.atomic():
                 status, body = work()
@@ -67,8 +76,8 @@ def run_idempotent(
     return status, body, False
 
 
-def _replay(user: User, key: str, fingerprint: str) -> tuple[int, dict, bool]:
-    record = IdempotencyRecord.objects.get(user=user, key=key)
+def _replay(scope: str, key: str, fingerprint: str) -> tuple[int, dict, bool]:
+    record = IdempotencyRecord.objects.get(scope=scope, key=key)
     if record.request_hash != fingerprint:
         raise Unprocessable(
             "This Idempotency-Key was already used with a different request.",

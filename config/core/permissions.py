@@ -7,7 +7,7 @@ edit their own profile) are expressed with ``self_service_actions`` and ``is_sel
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from .models import Role
+from .roles import Role
 
 
 def _action(view, request) -> str:

@@ -6,6 +6,7 @@ from django.db import router, transaction
 from django.http import HttpResponseRedirect
 
 from .errors import ServiceError
+from .models import ChangelogEntry
 
 _REFUSED = "_wc_admin_refusal"
 
@@ -80,3 +81,45 @@ class ServiceBackedAdmin(admin.ModelAdmin):
             return super().response_delete(request, obj_display, obj_id)
         self.message_user(request, f"Not deleted: {detail}", messages.ERROR)
         return HttpResponseRedirect(request.path.removesuffix("delete/") + "change/")
+
+
+@admin.register(ChangelogEntry)
+class ChangelogEntryAdmin(admin.ModelAdmin):
+    """The changelog is history: staff can look and search, nobody edits or deletes here
+    (old entries go by the retention job, ``changelog_prune``)."""
+
+    list_display = (
+        "at",
+        "actor_kind",
+        "actor_name",
+        "actor_token",
+        "action",
+        "entity_type",
+        "entity_key",
+    )
+    list_filter = ("action", "entity_type", "actor_kind")
+    search_fields = ("entity_key", "actor_name")
+    date_hierarchy = "at"
+    ordering = ("-id",)
+    fields = (
+        "at",
+        "actor_kind",
+        "actor_name",
+        "actor_token",
+        "actor_user",
+        "action",
+        "entity_type",
+        "entity_key",
+        "changes",
+    )
+    readonly_fields = fields
+    show_full_result_count = False  # a COUNT(*) over the whole changelog on every page is slow
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

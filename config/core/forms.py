@@ -3,6 +3,7 @@
 from django import forms
 
 from .errors import ServiceError
+from .models import ChangelogEntry
 
 
 class BootstrapFormMixin:
@@ -38,3 +39,28 @@ def apply_service_error(form: forms.BaseForm, exc: ServiceError) -> None:
         for message in messages:
             form.add_error(target, message)
     form.add_error(None, exc.detail)
+
+
+class ChangelogFilterForm(BootstrapFormMixin, forms.Form):
+    entity_type = forms.ChoiceField(required=False, label="Entity type")
+    actor = forms.CharField(
+        required=False,
+        max_length=150,
+        label="Who",
+        widget=forms.TextInput(attrs={"placeholder": "username, job or sensor", "type": "search"}),
+    )
+    action = forms.ChoiceField(
+        required=False, choices=[("", "Any action"), *ChangelogEntry.Action.choices]
+    )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, entity_types: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A type asked for by a bookmarked URL may have no entries (left): still a valid filter.
+        asked = self.data.get("entity_type") if self.is_bound else ""
+        if asked and asked not in entity_types and len(asked) <= 64:
+            entity_types = sorted([*entity_types, asked])
+        self.fields["entity_type"].choices = [("", "Any type")] + [(t, t) for t in entity_types]
+
+    def filters(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in ("entity_type", "actor", "action")}

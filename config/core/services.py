@@ -1,4 +1,4 @@
-"""Changelog upkeep. Entries themselves are written by ``inventory.changelog.record`` inside
+"""Changelog upkeep. Entries themselves are written by ``config.core.changelog.record`` inside
 the service that made the change; this module only removes old ones."""
 
 import logging
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import ChangelogEntry
+from .models import ChangelogEntry
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ...models import ChangelogEntry
+from ..models import ChangelogEntry
 
 # Unix epoch seconds: an integer or a decimal fraction, optionally negative. Anything else is
 # read as ISO 8601.

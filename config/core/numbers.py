@@ -1,0 +1,9 @@
+"""Numbers as people read them, for the changelog, messages and exports."""
+
+from decimal import Decimal
+
+
+def plain_number(value: Decimal) -> str:
+    """A decimal as people write it: no exponent, no trailing zeros (100, 0.012, 4.7)."""
+    # normalize() alone writes 100 as 1E+2; the "f" format spells it out again.
+    return format(Decimal(value).normalize(), "f")

@@ -1,0 +1,39 @@
+"""Pieces every UI view shares."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+
+from .roles import Role, require_role
+
+# A form or fragment re-rendered because its input was refused. base.html tells htmx to swap
+# 422 responses like successes (and no other 4xx), so refusals are shown in place.
+UNPROCESSABLE = 422
+
+
+def wants_fragment(request: HttpRequest) -> bool:
+    """An htmx request for a piece of the page. A boosted request, or htmx restoring its
+    history, expects a whole page."""
+    htmx = request.htmx
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def role_required(role: Role) -> Callable:
+    """A UI view that needs at least ``role``: anonymous visitors go to the login page, a
+    signed-in user without the role gets 403. The authorization matrix reads it back from
+    the view (``view.required_role``)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            require_role(request, role)
+            return view(request, *args, **kwargs)
+
+        checked.required_role = role
+        return checked
+
+    return decorate

@@ -1,7 +1,0 @@
-from django.urls import path
-
-from . import changelog
-
-urlpatterns = [
-    path("changelog", changelog.changelog, name="changelog"),
-]
