@@ -2,8 +2,10 @@
 on-hand balance goes negative; refused operations change nothing."""
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -95,6 +97,8 @@ def test_random_operation_sequences_keep_the_ledger_exact(steps):
             except ServiceError:
                 assert _snapshot() == before, f"a refused {op} changed stock"
             assert_ledger_matches_balances()
+        # Raises CommandError on any violation of the ledger's invariants.
+        call_command("check_ledger", stdout=StringIO(), stderr=StringIO())
     finally:
         StockMovement.objects.all().delete()
         StockBalance.objects.all().delete()
