@@ -59,8 +59,8 @@ def user_create(
         user.save()
         changelog.record(
             actor=actor,
-            action="create",
-            entity_type="user",
+            action=changelog.Action.CREATE,
+            entity_type=changelog.EntityType.USER,
             entity_key=user.username,
             changes=changelog.diff({}, changelog.snapshot(user, (*PROFILE_FIELDS, "role"))),
         )
@@ -95,16 +95,12 @@ def user_update(*, actor: Actor, user: User, **fields) -> User:
         user = User.objects.select_for_update().get(pk=user.pk)
         if fields.get("is_active") is False:
             _ensure_admin_remains(user, "deactivate")
-        before = changelog.snapshot(user, fields)
-        for name, value in fields.items():
-            setattr(user, name, value)
-        changes = changelog.diff(before, changelog.snapshot(user, fields))
+        changes = changelog.apply_changes(user, fields)
         if changes:
-            user.save(update_fields=list(fields))
             changelog.record(
                 actor=actor,
-                action="update",
-                entity_type="user",
+                action=changelog.Action.UPDATE,
+                entity_type=changelog.EntityType.USER,
                 entity_key=user.username,
                 changes=changes,
             )
@@ -117,7 +113,12 @@ def user_delete(*, actor: Actor, user: User) -> None:
         _ensure_admin_remains(user, "delete")
         username = user.username
         user.delete()
-        changelog.record(actor=actor, action="delete", entity_type="user", entity_key=username)
+        changelog.record(
+            actor=actor,
+            action=changelog.Action.DELETE,
+            entity_type=changelog.EntityType.USER,
+            entity_key=username,
+        )
 
 
 def user_set_password(
@@ -138,8 +139,8 @@ def user_set_password(
         user.save(update_fields=["password"])
         changelog.record(
             actor=actor,
-            action="update",
-            entity_type="user",
+            action=changelog.Action.UPDATE,
+            entity_type=changelog.EntityType.USER,
             entity_key=user.username,
             changes={"password": ["***", "***"]},
         )
@@ -162,8 +163,8 @@ def user_set_role(*, actor: Actor, user: User, role: Role) -> User:
             user.save(update_fields=["role"])
             changelog.record(
                 actor=actor,
-                action="update",
-                entity_type="user",
+                action=changelog.Action.UPDATE,
+                entity_type=changelog.EntityType.USER,
                 entity_key=user.username,
                 changes={"role": [old, str(role)]},
             )
@@ -195,8 +196,8 @@ def user_save_from_admin(*, actor: Actor, user: User, created: bool) -> None:
         if changes:
             changelog.record(
                 actor=actor,
-                action="create" if created else "update",
-                entity_type="user",
+                action=changelog.Action.CREATE if created else changelog.Action.UPDATE,
+                entity_type=changelog.EntityType.USER,
                 entity_key=user.username,
                 changes=changes,
             )
@@ -213,8 +214,8 @@ def ensure_admin_account(*, username: str, password: str) -> tuple[User, bool]:
         user.save()
         changelog.record(
             actor=Actor.system("setup"),
-            action="create",
-            entity_type="user",
+            action=changelog.Action.CREATE,
+            entity_type=changelog.EntityType.USER,
             entity_key=username,
             changes={"role": [None, "admin"]},
         )
@@ -245,8 +246,8 @@ def api_token_create(
             )
             changelog.record(
                 actor=actor,
-                action="create",
-                entity_type="api_token",
+                action=changelog.Action.CREATE,
+                entity_type=changelog.EntityType.API_TOKEN,
                 entity_key=f"{user.username}/{label}",
                 changes={
                     "label": [None, label],
@@ -276,8 +277,8 @@ def api_token_revoke(*, actor: Actor, user: User, label: str) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         changelog.record(
             actor=actor,
-            action="delete",
-            entity_type="api_token",
+            action=changelog.Action.DELETE,
+            entity_type=changelog.EntityType.API_TOKEN,
             entity_key=f"{user.username}/{label}",
         )
     return token

@@ -1,7 +1,7 @@
 """Writing the changelog. Services call :func:`record` inside their transaction; nothing else
 writes entries (no model signals), so every entry reads as what a service did."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -9,11 +9,14 @@ from django.db import connection, models
 from django.utils import timezone
 
 from .actors import Actor
-from .models import ChangelogEntry
+from .models import ChangelogEntry, EntityType
 from .numbers import plain_number
 
 # Any constant: the advisory lock that orders changelog inserts on PostgreSQL.
 _CHANGELOG_LOCK_KEY = 0x57435F43484C47  # "WC_CHLG"
+
+Action = ChangelogEntry.Action
+__all__ = ["Action", "EntityType", "apply_changes", "diff", "jsonable", "record", "record_many"]
 
 SECRET_FIELDS = frozenset({"password", "token", "token_hash", "secret", "private_key", "api_key"})
 
@@ -46,6 +49,42 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return {field: getattr(instance, field) for field in fields}
+
+
+def apply_changes(
+    instance: models.Model,
+    values: Mapping[str, Any],
+    *,
+    derived: Sequence[str] = (),
+    derive: Callable[[models.Model], None] | None = None,
+    unrecorded: Sequence[str] = (),
+    stamp: str | None = "updated_at",
+) -> dict[str, list[Any]]:
+    """The one way an ``*_update`` service changes a row: set ``values`` (field name → new
+    value) on ``instance``, let ``derive`` recompute the columns that follow from them (named
+    in ``derived``: a path, a normalised MPN), and save only the columns that changed, with
+    ``save(update_fields=...)``, so a concurrent edit of another column is not overwritten.
+    ``stamp`` (``updated_at`` when the model has one) is set to now when anything changed.
+
+    Returns the changes as the changelog records them, ``{field: [old, new]}`` (secrets
+    masked, ``unrecorded`` derived columns left out); nothing is saved when it is empty. The
+    caller adds what lives in other rows (tags, info keys) and calls :func:`record`."""
+    names = [*values, *derived]
+    before = snapshot(instance, names)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    if derive is not None:
+        derive(instance)
+    changes = diff(before, snapshot(instance, names))
+    if changes:
+        columns = [name for name in names if name in changes]
+        if stamp and hasattr(instance, stamp):
+            setattr(instance, stamp, timezone.now())
+            columns.append(stamp)
+        instance.save(update_fields=columns)
+    for name in unrecorded:
+        changes.pop(name, None)
+    return changes
 
 
 def _take_changelog_lock(caller: str) -> None:

@@ -66,6 +66,20 @@ class AuthenticationRequired(ServiceError):
     default_code = "not_authenticated"
 
 
+def error_from_body(status_code: int, body: dict) -> ServiceError:
+    """The refusal an error body describes, as the exception a service raised (for refusals
+    stored under an idempotency key and replayed)."""
+    kinds = {kind.status_code: kind for kind in (ValidationFailed, NotFound, Conflict)}
+    kind = kinds.get(status_code, Unprocessable)
+    extra = {k: v for k, v in body.items() if k not in {"detail", "code", "errors"}}
+    return kind(
+        body.get("detail", "Refused."),
+        code=body.get("code"),
+        errors=body.get("errors"),
+        extra=extra,
+    )
+
+
 def error_body(detail: str, code: str, errors: dict | None = None, **extra) -> dict:
     body = {"detail": detail, "code": code}
     if errors:

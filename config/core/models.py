@@ -39,6 +39,22 @@ class ActorColumns(models.Model):
         }
 
 
+class EntityType(models.TextChoices):
+    """What a changelog entry is about. Each app's services name their entities with these,
+    never with bare strings, so readers of the changelog (the API's filters, webhooks) have
+    one list to go by."""
+
+    USER = "user", "User"
+    API_TOKEN = "api_token", "API token"
+    PART_TYPE = "part_type", "Part type"
+    PART = "part", "Part"
+    PART_ALTERNATE = "part_alternate", "Part alternate"
+    LOCATION = "location", "Location"
+    LOT = "lot", "Lot"
+    STOCK_OPERATION = "stock_operation", "Stock operation"
+    STOCK_HISTORY = "stock_history", "Imported stock history"
+
+
 class ChangelogEntry(ActorColumns):
     """One thing that happened, written by the service that did it, in the same transaction.
 

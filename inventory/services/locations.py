@@ -82,8 +82,8 @@ def location_create(
             location.save()
             changelog.record(
                 actor=actor,
-                action="create",
-                entity_type="location",
+                action=changelog.Action.CREATE,
+                entity_type=changelog.EntityType.LOCATION,
                 entity_key=location.code,
                 changes=changelog.diff(
                     {}, changelog.snapshot(location, (*LOCATION_FIELDS, "path"))
@@ -120,24 +120,29 @@ def location_update(
     try:
         with transaction.atomic():
             location = StorageLocation.objects.select_for_update().get(pk=location.pk)
-            before = changelog.snapshot(location, (*LOCATION_FIELDS, "path"))
-            for name, value in fields.items():
-                setattr(location, name, value)
             if parent is not _UNSET:
                 _check_parent(location, parent)
-                location.parent = parent
-            location.path = _path_of(location.parent, location.name)
-            location.updated_at = timezone.now()
-            after = changelog.snapshot(location, (*LOCATION_FIELDS, "path"))
-            changes = changelog.diff(before, after)
+
+            def move_and_rename(changed: StorageLocation) -> None:
+                if parent is not _UNSET:
+                    changed.parent = parent
+                changed.path = _path_of(changed.parent, changed.name)
+
+            # The path records a move; the parent's id would say it again, less readably.
+            changes = changelog.apply_changes(
+                location,
+                fields,
+                derived=["parent", "path"],
+                derive=move_and_rename,
+                unrecorded=["parent"],
+            )
             if changes:
-                location.save()
                 if "path" in changes:
                     _rewrite_subtree_paths(location)
                 changelog.record(
                     actor=actor,
-                    action="update",
-                    entity_type="location",
+                    action=changelog.Action.UPDATE,
+                    entity_type=changelog.EntityType.LOCATION,
                     entity_key=location.code,
                     changes=changes,
                 )
@@ -165,7 +170,12 @@ def location_delete(*, actor: Actor, location: StorageLocation) -> None:
         code = location.code
         StockBalance.objects.filter(location=location).delete()
         location.delete()
-        changelog.record(actor=actor, action="delete", entity_type="location", entity_key=code)
+        changelog.record(
+            actor=actor,
+            action=changelog.Action.DELETE,
+            entity_type=changelog.EntityType.LOCATION,
+            entity_key=code,
+        )
 
 
 # Lots -----------------------------------------------------------------------------------------
@@ -213,8 +223,8 @@ def lot_create(
                     lot.tags.set(tags_named(_clean_tag_names(tags)))
                 changelog.record(
                     actor=actor,
-                    action="create",
-                    entity_type="lot",
+                    action=changelog.Action.CREATE,
+                    entity_type=changelog.EntityType.LOT,
                     entity_key=lot.name,
                     changes=changelog.diff({}, changelog.snapshot(lot, LOT_FIELDS))
                     | ({"tags": [None, sorted(tags)]} if tags else {}),
@@ -237,21 +247,16 @@ def lot_update(*, actor: Actor, lot: Lot, tags: list[str] | None = None, **field
     try:
         with transaction.atomic():
             lot = Lot.objects.select_for_update().get(pk=lot.pk)
-            before = changelog.snapshot(lot, fields)
             old_tags = sorted(lot.tags.values_list("name", flat=True))
-            for name, value in fields.items():
-                setattr(lot, name, value)
-            changes = changelog.diff(before, changelog.snapshot(lot, fields))
-            if changes:
-                lot.save(update_fields=list(fields))
+            changes = changelog.apply_changes(lot, fields)
             if tags is not None and sorted(tags) != old_tags:
                 lot.tags.set(tags_named(_clean_tag_names(tags)))
                 changes["tags"] = [old_tags, sorted(tags)]
             if changes:
                 changelog.record(
                     actor=actor,
-                    action="update",
-                    entity_type="lot",
+                    action=changelog.Action.UPDATE,
+                    entity_type=changelog.EntityType.LOT,
                     entity_key=lot.name,
                     changes=changes,
                 )

@@ -3,12 +3,12 @@
 import pytest
 from django.db import transaction
 from django.urls import reverse
-from config.core.views import PAGE_SIZE
 
 from config.core import changelog
 from config.core.actors import Actor
 from config.core.models import ChangelogEntry
 from config.core.roles import Role
+from config.core.views import PAGE_SIZE
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db

@@ -45,8 +45,8 @@ def alternate_add(*, actor: Actor, part: Part, alternate: Part, note: str = "") 
             link = PartAlternate.objects.create(part_a=first, part_b=second, note=note)
             changelog.record(
                 actor=actor,
-                action="create",
-                entity_type="part_alternate",
+                action=changelog.Action.CREATE,
+                entity_type=changelog.EntityType.PART_ALTERNATE,
                 entity_key=_pair_key(part, alternate),
                 changes=changelog.diff({}, {"parts": [first.ipn, second.ipn], "note": note}),
             )
@@ -70,8 +70,8 @@ def alternate_remove(*, actor: Actor, part: Part, alternate: Part) -> None:
         link.delete()
         changelog.record(
             actor=actor,
-            action="delete",
-            entity_type="part_alternate",
+            action=changelog.Action.DELETE,
+            entity_type=changelog.EntityType.PART_ALTERNATE,
             entity_key=_pair_key(part, alternate),
             changes=changelog.diff({"parts": [first.ipn, second.ipn], "note": note}, {}),
         )

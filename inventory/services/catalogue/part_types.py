@@ -21,6 +21,7 @@ from ...units import UnitError, check_unit
 # "/parts/batch" and "/parts/search/..." share the URL space of "/parts/{ptype}".
 RESERVED_TYPE_SLUGS = frozenset({"batch", "search"})
 PART_TYPE_FIELDS = ("name", "description", "ipn_prefix", "info_keys")
+SCALAR_FIELDS = ("name", "description", "ipn_prefix")
 _INFO_KEY_FIELDS = ("key", "label", "kind", "unit", "required", "choices", "position")
 
 # ---------------------------------------------------------------------------------------------
@@ -135,8 +136,8 @@ def part_type_create(
             InfoKey.objects.bulk_create(InfoKey(part_type=part_type, **spec) for spec in specs)
             changelog.record(
                 actor=actor,
-                action="create",
-                entity_type="part_type",
+                action=changelog.Action.CREATE,
+                entity_type=changelog.EntityType.PART_TYPE,
                 entity_key=part_type.slug,
                 changes=changelog.diff({}, _part_type_state(part_type, specs)),
             )
@@ -162,13 +163,11 @@ def part_type_update(*, actor: Actor, part_type: PartType, **fields: Any) -> Par
     with transaction.atomic():
         part_type = PartType.objects.select_for_update().get(pk=part_type.pk)
         existing = {key.key: key for key in part_type.info_keys.all()}
-        before = _part_type_state(part_type, (_spec_of(k) for k in existing.values()))
-        scalars = [field for field in fields if field != "info_keys"]
-        for field in scalars:
-            setattr(part_type, field, fields[field])
+        scalars = {field: value for field, value in fields.items() if field != "info_keys"}
         errors: dict[str, list[str]] = {}
         try:
-            part_type.clean_fields(exclude={"slug", "ipn_counter", "created_at", "updated_at"})
+            probe = PartType(**{**changelog.snapshot(part_type, SCALAR_FIELDS), **scalars})
+            probe.clean_fields(exclude={"slug", "ipn_counter", "created_at", "updated_at"})
         except DjangoValidationError as exc:
             errors.update(exc.message_dict)
         specs = [_spec_of(key) for key in existing.values()]
@@ -184,18 +183,21 @@ def part_type_update(*, actor: Actor, part_type: PartType, **fields: Any) -> Par
                     ]
         if errors:
             raise ValidationFailed("The part type is not valid.", errors=errors)
-        after = _part_type_state(part_type, specs)
-        changes = changelog.diff(before, after)
+        changes = changelog.apply_changes(part_type, scalars)
+        old_specs = changelog.jsonable([_spec_of(key) for key in existing.values()])
+        if old_specs != changelog.jsonable(specs):
+            changes["info_keys"] = [old_specs, changelog.jsonable(specs)]
         if not changes:
             return part_type
-        if "info_keys" in fields:
+        if "info_keys" in changes:
             _replace_info_keys(part_type, existing, specs)
-        part_type.updated_at = timezone.now()
-        part_type.save(update_fields=[*scalars, "updated_at"])
+            if len(changes) == 1:  # only the keys changed: the type's row is touched still
+                part_type.updated_at = timezone.now()
+                part_type.save(update_fields=["updated_at"])
         changelog.record(
             actor=actor,
-            action="update",
-            entity_type="part_type",
+            action=changelog.Action.UPDATE,
+            entity_type=changelog.EntityType.PART_TYPE,
             entity_key=part_type.slug,
             changes=changes,
         )
@@ -247,8 +249,8 @@ def part_type_delete(*, actor: Actor, part_type: PartType) -> None:
         part_type.delete()
         changelog.record(
             actor=actor,
-            action="delete",
-            entity_type="part_type",
+            action=changelog.Action.DELETE,
+            entity_type=changelog.EntityType.PART_TYPE,
             entity_key=slug,
             changes=changelog.diff(before, {}),
         )

@@ -180,8 +180,8 @@ def part_create(
             part.tags.set(tags_named(tag_names))
             changelog.record(
                 actor=actor,
-                action="create",
-                entity_type="part",
+                action=changelog.Action.CREATE,
+                entity_type=changelog.EntityType.PART,
                 entity_key=part.ipn,
                 changes=changelog.diff({}, _part_state(part, tag_names)),
             )
@@ -206,8 +206,7 @@ def part_update(*, actor: Actor, part: Part, **fields: Any) -> Part:
         raise ValidationFailed("The part is not valid.", errors=errors)
     with transaction.atomic():
         part = Part.objects.select_for_update().select_related("part_type").get(pk=part.pk)
-        old_tags = list(part.tags.values_list("name", flat=True))
-        before = _part_state(part, old_tags)
+        old_tags = sorted(part.tags.values_list("name", flat=True))
         rows: list[PartInfoValue] | None = None
         if "info" in fields:
             incoming = fields["info"]
@@ -215,32 +214,38 @@ def part_update(*, actor: Actor, part: Part, **fields: Any) -> Part:
                 raise ValidationFailed(
                     "The part is not valid.", errors={"info": ["Must be an object."]}
                 )
-            merged = {**part.info, **incoming}
-            normalised, rows = validate_info(part.part_type, merged)
-            part.info = normalised
-        new_tags = cleaned.pop("tags", old_tags)
-        for name, value in cleaned.items():
-            setattr(part, name, value)
-        if "mpn" in cleaned:
-            part.mpn_normalized = normalize_mpn(part.mpn)
-        changes = changelog.diff(before, _part_state(part, new_tags))
+            cleaned["info"], rows = validate_info(part.part_type, {**part.info, **incoming})
+        new_tags = sorted(cleaned.pop("tags", old_tags))
+
+        def normalise_mpn(changed: Part) -> None:
+            changed.mpn_normalized = normalize_mpn(changed.mpn)
+
+        changes = changelog.apply_changes(
+            part,
+            cleaned,
+            derived=["mpn_normalized"],
+            derive=normalise_mpn,
+            unrecorded=["mpn_normalized"],
+        )
+        if new_tags != old_tags:
+            changes["tags"] = [old_tags, new_tags]
+            part.tags.set(tags_named(new_tags))
+            if len(changes) == 1:  # only the tags changed: the part's row is touched still
+                part.updated_at = timezone.now()
+                part.save(update_fields=["updated_at"])
         if not changes:
             return part
-        columns = [name for name in cleaned if name in changes]
-        if "mpn" in columns:
-            columns.append("mpn_normalized")
         if "info" in changes and rows is not None:
-            columns.append("info")
             PartInfoValue.objects.filter(part=part).delete()
             for row in rows:
                 row.part = part
             PartInfoValue.objects.bulk_create(rows)
-        if "tags" in changes:
-            part.tags.set(tags_named(new_tags))
-        part.updated_at = timezone.now()
-        part.save(update_fields=[*columns, "updated_at"])
         changelog.record(
-            actor=actor, action="update", entity_type="part", entity_key=part.ipn, changes=changes
+            actor=actor,
+            action=changelog.Action.UPDATE,
+            entity_type=changelog.EntityType.PART,
+            entity_key=part.ipn,
+            changes=changes,
         )
     return part
 
@@ -286,8 +291,8 @@ def part_delete(*, actor: Actor, part: Part) -> None:
             ) from exc
         changelog.record(
             actor=actor,
-            action="delete",
-            entity_type="part",
+            action=changelog.Action.DELETE,
+            entity_type=changelog.EntityType.PART,
             entity_key=before["ipn"],
             changes=changelog.diff(before, {}),
         )
@@ -404,8 +409,8 @@ def parts_create_many(
         )
         changelog.record_many(
             actor=actor,
-            action="create",
-            entity_type="part",
+            action=changelog.Action.CREATE,
+            entity_type=changelog.EntityType.PART,
             entries=(
                 (part.ipn, changelog.diff({}, _part_state(part, names)))
                 for part, names in zip(parts, tag_lists, strict=True)

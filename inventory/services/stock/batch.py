@@ -20,6 +20,7 @@ from .ledger import (
     LedgerResult,
     check_location_accepts,
     close,
+    idempotent,
     post,
     validate_quantity,
 )
@@ -87,6 +88,7 @@ def _lock_balances(lines: Sequence[LedgerLine], at) -> dict[tuple, StockBalance]
     return found
 
 
+@idempotent
 def stock_post_batch(
     *,
     actor: Actor,

@@ -7,16 +7,18 @@ can never wait for each other in a cycle. SQLite has no row locks; its IMMEDIATE
 (config/settings.py) run writers one at a time instead."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import wraps
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from config.core import changelog
+from config.core import changelog, idempotency
 from config.core.actors import Actor
-from config.core.errors import Conflict
+from config.core.errors import Conflict, error_from_body
 from config.core.numbers import plain_number
 
 from ...models import Lot, Part, StockBalance, StockMovement, StockStatus, StorageLocation
@@ -211,8 +213,8 @@ def close(ctx: Context, parts: list[Part], **details) -> None:
     ipns = [part.ipn for part in parts]
     changelog.record(
         actor=ctx.actor,
-        action="create",
-        entity_type="stock_operation",
+        action=changelog.Action.CREATE,
+        entity_type=changelog.EntityType.STOCK_OPERATION,
         entity_key=str(ctx.operation_id),
         changes={
             "operation": [None, ctx.operation],
@@ -220,3 +222,51 @@ def close(ctx: Context, parts: list[Part], **details) -> None:
             **{name: [None, changelog.jsonable(value)] for name, value in details.items()},
         },
     )
+
+
+def idempotent(service: Callable[..., LedgerResult]) -> Callable[..., LedgerResult]:
+    """Give a ledger operation an ``idempotency_key`` keyword: run under a key, the operation
+    happens once per (actor's scope, key), and a repeat returns the first result (or raises
+    the first refusal again) and changes nothing. Celery tasks (sensor polls, production
+    steps, distributor receipts) pass one so that a task run twice posts once; the API and
+    the UI use the same records through their request keys."""
+
+    @wraps(service)
+    def run(*, actor: Actor, idempotency_key: str | None = None, **kwargs) -> LedgerResult:
+        if idempotency_key is None:
+            return service(actor=actor, **kwargs)
+        done: list[LedgerResult] = []
+
+        def work() -> tuple[int, dict]:
+            done.append(service(actor=actor, **kwargs))
+            return 200, {"operation_id": str(done[0].operation_id), "operation": done[0].operation}
+
+        arguments = {name: changelog.jsonable(value) for name, value in kwargs.items()}
+        status, body, _replayed = idempotency.run_idempotent(
+            scope=idempotency.scope_of(actor),
+            key=idempotency_key,
+            fingerprint=idempotency.request_fingerprint(service.__name__, "", arguments),
+            work=work,
+        )
+        if status != 200:
+            raise error_from_body(status, body)
+        return done[0] if done else result_of(uuid.UUID(body["operation_id"]), body["operation"])
+
+    return run
+
+
+def result_of(operation_id: uuid.UUID, operation: str) -> LedgerResult:
+    """The result of an operation that is already in the ledger, read back from it."""
+    movements = list(
+        StockMovement.objects.filter(operation_id=operation_id)
+        .select_related("part", "location", "lot")
+        .order_by("id")
+    )
+    balances = []
+    for movement in movements:
+        balance = StockBalance.objects.select_related("part", "location", "lot").get(
+            part=movement.part, location=movement.location, lot=movement.lot, status=movement.status
+        )
+        if balance not in balances:
+            balances.append(balance)
+    return LedgerResult(operation_id, operation, movements, balances)

@@ -21,6 +21,7 @@ from .ledger import (
     Operation,
     check_location_accepts,
     close,
+    idempotent,
     insufficient,
     lock_balance,
     lock_in_order,
@@ -30,6 +31,7 @@ from .ledger import (
 )
 
 
+@idempotent
 def stock_add(
     *,
     actor: Actor,
@@ -129,6 +131,7 @@ def _take(
     return taken
 
 
+@idempotent
 def stock_remove(
     *,
     actor: Actor,
@@ -157,6 +160,7 @@ def stock_remove(
     return ctx.result
 
 
+@idempotent
 def stock_move(
     *,
     actor: Actor,
@@ -220,6 +224,7 @@ def _only_lot_held(part: Part, location: StorageLocation) -> Lot | None:
     return holding[0].lot if holding else None
 
 
+@idempotent
 def stock_adjust(
     *,
     actor: Actor,
@@ -256,6 +261,7 @@ def stock_adjust(
     return ctx.result
 
 
+@idempotent
 def stock_change_status(
     *,
     actor: Actor,
