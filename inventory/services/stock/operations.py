@@ -82,7 +82,7 @@ def _fifo_balances(part: Part, location: StorageLocation, status: str) -> list[S
         with_relations(balance, part, location)
         for balance in StockBalance.objects.select_for_update()
         .filter(part=part, location=location, status=status, quantity__gt=0)
-        .order_by("location", "lot", "status")  # the global lock order
+        .order_by("location_id", "lot_id", "status")  # the global lock order
     ]
     # Lots only when some stock is in one: most picks are from stock without a lot.
     lot_ids = {balance.lot_id for balance in balances if balance.lot_id}
