@@ -232,7 +232,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/(api/v1|auth|server)",
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "accounts.models.Role",
-        "StockStatusEnum": "inventory.models.stock.StockStatus",
+        "StockStatusEnum": "inventory.stock.models.StockStatus",
         "HealthStatusEnum": [("ok", "ok"), ("degraded", "degraded")],
         "ChangelogActionEnum": "config.core.models.ChangelogEntry.Action",
     },

@@ -1,7 +1,7 @@
 """The clerk UI of the inventory app."""
 
-from .views.parts_urls import urlpatterns as parts
-from .views.stock_urls import urlpatterns as stock
+from inventory.catalogue.urls import urlpatterns as parts
+from inventory.stock.urls import urlpatterns as stock
 
 app_name = "inventory"
 urlpatterns = [*parts, *stock]

@@ -7,8 +7,8 @@ test, and call the services when the write itself is what the test is about.
 import factory
 from factory.django import DjangoModelFactory
 
+from inventory.catalogue.models import normalize_mpn
 from inventory.models import InfoKey, Part, PartType, Tag
-from inventory.models.catalogue import normalize_mpn
 
 
 class TagFactory(DjangoModelFactory):
@@ -48,7 +48,7 @@ class InfoKeyFactory(DjangoModelFactory):
 class PartFactory(DjangoModelFactory):
     """A part with a sequential IPN built from its type's prefix. ``info`` is stored as given
     (no validation, no ``PartInfoValue`` rows): create parts through
-    ``inventory.services.catalogue.part_create`` when filters on info must see them.
+    ``inventory.catalogue.services.part_create`` when filters on info must see them.
     ``tags=["a", "b"]`` links tags by name (created if missing)."""
 
     class Meta:
@@ -84,7 +84,7 @@ def make_resistor_type(slug: str = "resistor", **kwargs) -> PartType:
     """A "resistor" part type made by the service, with typed info keys: resistance (ohm,
     required), tolerance (%), power (W), package (choice), smd (boolean), series (text)."""
     from config.core.actors import Actor
-    from inventory.services import catalogue
+    from inventory.catalogue import services as catalogue
 
     return catalogue.part_type_create(
         actor=Actor.system("tests"),

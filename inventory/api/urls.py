@@ -1,4 +1,4 @@
-from .parts.urls import urlpatterns as parts
-from .stock.urls import urlpatterns as stock
+from inventory.catalogue.api.urls import urlpatterns as parts
+from inventory.stock.api.urls import urlpatterns as stock
 
 urlpatterns = [*parts, *stock]

@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import inventory.models.catalogue
+import inventory.catalogue.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
             name='PartType',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.CharField(max_length=48, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9]+(?:[-_][a-z0-9]+)*\\Z', "Lower-case letters, digits, '-' and '_' only."), inventory.models.catalogue.validate_not_all_digits])),
+                ('slug', models.CharField(max_length=48, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9]+(?:[-_][a-z0-9]+)*\\Z', "Lower-case letters, digits, '-' and '_' only."), inventory.catalogue.models.validate_not_all_digits])),
                 ('name', models.CharField(max_length=100)),
                 ('description', models.TextField(blank=True)),
                 ('ipn_prefix', models.CharField(help_text='Generated IPNs are <prefix>-<counter>, e.g. RES-00042.', max_length=16, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\\Z', "Letters, digits, '.', '-' and '_' (at most 64, starting with a letter or digit).")])),

@@ -8,11 +8,9 @@ thing as an include (context: ``part``)."""
 from django import template
 
 from config.core.numbers import plain_number
-
-from .. import labels
-from ..models import StockStatus
-from ..queries import stock as queries
-from ..views.stock_chart import chart_window, step_chart
+from inventory.models import StockStatus
+from inventory.stock import labels, queries
+from inventory.stock.views.chart import chart_window, step_chart
 
 register = template.Library()
 LAST_MOVEMENTS = 20

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from config.core.actors import Actor
 from inventory.models import Part, StockBalance, StockMovement, StorageLocation
-from inventory.services import stock as ledger
+from inventory.stock import services as ledger
 from tests.factories import PartFactory
 
 SYSTEM = Actor.system("tests")

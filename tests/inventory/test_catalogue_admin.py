@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from config.core.actors import Actor
 from config.core.models import ChangelogEntry
 from config.core.roles import Role
+from inventory.catalogue import services
+from inventory.catalogue.services import parts as part_services
 from inventory.models import InfoKey, Part, PartInfoValue, PartType
-from inventory.services import catalogue as services
-from inventory.services.catalogue import parts as part_services
 from tests.conftest import make_user
 from tests.factories import PartFactory, make_resistor_type
 from tests.inventory.stock_helpers import location, receive

@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import F
 
 from inventory.models import Lot, Part, StockBalance, StockMovement
-from inventory.services import stock as ledger
+from inventory.stock import services as ledger
 
 from .stock_helpers import SYSTEM, location, part, receive
 

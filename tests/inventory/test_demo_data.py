@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from config.core.models import ChangelogEntry
 from inventory.models import Lot, Part, PartInfoValue, PartType, StockBalance, StockMovement, StorageLocation
-from inventory.services.catalogue import validate_info
+from inventory.catalogue.services import validate_info
 from tests.inventory.stock_helpers import assert_ledger_matches_balances
 
 pytestmark = pytest.mark.django_db

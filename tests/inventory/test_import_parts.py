@@ -11,7 +11,7 @@ from config.core.actors import Actor
 from inventory.demo import PART_TYPES
 from config.core.models import ChangelogEntry
 from inventory.models import Part, PartInfoValue
-from inventory.services.catalogue import part_type_create
+from inventory.catalogue.services import part_type_create
 
 RESISTOR = next(spec for spec in PART_TYPES if spec["slug"] == "resistor")
 HEADER = "ipn,mpn,manufacturer,description,tags,unit_weight_g,low_stock_threshold,info.resistance,tolerance,package\n"

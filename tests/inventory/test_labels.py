@@ -5,8 +5,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from config.core.roles import Role
-from inventory import labels
 from inventory.models import Lot
+from inventory.stock import labels
 from tests.conftest import make_user
 from tests.factories import PartFactory, PartTypeFactory
 from tests.inventory.stock_helpers import location, part

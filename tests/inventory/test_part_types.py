@@ -5,8 +5,8 @@ import pytest
 from config.core.actors import Actor
 from config.core.errors import ValidationFailed
 from config.core.models import ChangelogEntry
+from inventory.catalogue import services
 from inventory.models import InfoKey, Part, PartInfoValue, PartType
-from inventory.services import catalogue as services
 from tests.factories import PartFactory, make_resistor_type
 
 pytestmark = pytest.mark.django_db

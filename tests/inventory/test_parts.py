@@ -8,6 +8,7 @@ import pytest
 from config.core.actors import Actor
 from config.core.errors import ValidationFailed
 from config.core.models import ChangelogEntry
+from inventory.catalogue import services
 from inventory.models import (
     Part,
     PartAlternate,
@@ -16,7 +17,6 @@ from inventory.models import (
     StockMovement,
     StorageLocation,
 )
-from inventory.services import catalogue as services
 from tests.factories import make_resistor_type
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 
 from config.core.actors import Actor
 from config.core.models import ChangelogEntry
+from inventory.catalogue import services
 from inventory.models import PartAlternate
-from inventory.services import catalogue as services
 from tests.factories import make_resistor_type
 
 pytestmark = pytest.mark.django_db

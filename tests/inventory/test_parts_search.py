@@ -8,8 +8,7 @@ import json
 import pytest
 
 from config.core.actors import Actor
-from inventory.queries import catalogue as queries
-from inventory.services import catalogue as services
+from inventory.catalogue import queries, services
 from tests.factories import make_resistor_type
 
 pytestmark = pytest.mark.django_db
@@ -275,7 +274,7 @@ def test_mpn_search_without_letters_or_digits_is_400(as_viewer):
 
 
 def test_prefix_bound_covers_the_last_letter(resistors):
-    from inventory.queries.catalogue import _prefix_upper_bound
+    from inventory.catalogue.queries import _prefix_upper_bound
 
     assert _prefix_upper_bound("AB9") == "ABA"
     assert _prefix_upper_bound("ABZ") == "AC"

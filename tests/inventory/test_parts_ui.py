@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from config.core.actors import Actor
 from config.core.roles import Role
+from inventory.catalogue import services
+from inventory.catalogue.views import parts as views
 from inventory.models import InfoKey, Part, PartAlternate, PartType
-from inventory.services import catalogue as services
-from inventory.views import parts as views
 from tests.conftest import make_user
 from tests.factories import InfoKeyFactory, PartFactory, PartTypeFactory, make_resistor_type
 from tests.inventory.stock_helpers import location, receive

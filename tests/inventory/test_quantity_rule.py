@@ -10,8 +10,8 @@ from django.db import DataError, IntegrityError, transaction
 from config.core.errors import ValidationFailed
 from config.core.roles import Role
 from inventory.models import Part, StockBalance, StockMovement
-from inventory.quantities import QUANTITY_LIMIT, check_quantity, looks_like_barcode
-from inventory.services import stock as ledger
+from inventory.stock import services as ledger
+from inventory.stock.quantities import QUANTITY_LIMIT, check_quantity, looks_like_barcode
 from tests.conftest import make_user
 from tests.inventory.stock_helpers import (
     SYSTEM,

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from config.core.errors import Conflict, ValidationFailed
 from config.core.models import ChangelogEntry
 from inventory.models import Part, StockBalance, StockMovement
-from inventory.services.stock import LedgerLine, stock_post_batch
+from inventory.stock.services import LedgerLine, stock_post_batch
 
 from .stock_helpers import SYSTEM, assert_ledger_matches_balances, location, on_hand, part, receive
 

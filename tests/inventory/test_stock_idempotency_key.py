@@ -9,7 +9,7 @@ from config.core.actors import Actor
 from config.core.errors import Conflict, Unprocessable
 from config.core.models import IdempotencyRecord
 from inventory.models import StockMovement
-from inventory.services import stock as ledger
+from inventory.stock import services as ledger
 
 from .stock_helpers import SYSTEM, assert_ledger_matches_balances, location, on_hand, part, receive
 

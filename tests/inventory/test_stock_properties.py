@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from config.core.errors import ServiceError
 from inventory.models import Lot, StockBalance, StockMovement
-from inventory.services import stock as ledger
+from inventory.stock import services as ledger
 
 from .stock_helpers import SYSTEM, assert_ledger_matches_balances, location, part
 

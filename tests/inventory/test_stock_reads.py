@@ -5,7 +5,7 @@ import time_machine
 from django.utils import timezone
 
 from inventory.models import Lot, StorageLocation
-from inventory.services import stock as ledger
+from inventory.stock import services as ledger
 
 from .stock_helpers import SYSTEM, location, part, receive
 

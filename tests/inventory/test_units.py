@@ -1,10 +1,10 @@
-"""Reading and showing quantities of info keys (inventory.units)."""
+"""Reading and showing quantities of info keys (inventory.catalogue.units)."""
 
 from decimal import Decimal
 
 import pytest
 
-from inventory.units import UnitError, check_unit, format_quantity, parse_quantity
+from inventory.catalogue.units import UnitError, check_unit, format_quantity, parse_quantity
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
 """Authorization rows for the catalogue endpoints: part types, parts, alternates."""
 
 from config.core.actors import Actor
+from inventory.catalogue import services
 from inventory.models import InfoKey
-from inventory.services import catalogue as services
 
 from .common import at_least
 

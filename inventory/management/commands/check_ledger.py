@@ -4,8 +4,8 @@ from dataclasses import asdict
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inventory.queries import ledger_check
-from inventory.queries.ledger_check import Violation
+from inventory.stock import ledger_check
+from inventory.stock.ledger_check import Violation
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ from django.db import transaction
 
 from config.core.actors import Actor
 from config.core.errors import ValidationFailed
+from inventory.catalogue.services import parts_create_many
 from inventory.models import PartType
-from inventory.services.catalogue import parts_create_many
 
 PART_COLUMNS = (
     "ipn",

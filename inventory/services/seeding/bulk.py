@@ -21,16 +21,16 @@ from django.db import connection, models
 from config.core.actors import Actor
 
 from config.core import changelog
-from ...models import (
+from inventory.models import (
     PartType,
     StockBalance,
     StockMovement,
     StockStatus,
     StorageLocation,
 )
-from ..catalogue import part_type_create
-from ..locations import location_create
-from ..stock import part_totals_rebuild
+from inventory.catalogue.services import part_type_create
+from inventory.stock.services.locations import location_create
+from inventory.stock.services import part_totals_rebuild
 
 Write = Callable[[str], None]
 ON_HAND = StockStatus.ON_HAND

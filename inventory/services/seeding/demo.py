@@ -14,17 +14,17 @@ from django.utils import timezone
 
 from config.core.actors import Actor
 
-from ... import demo as data
-from ...models import (
+from inventory import demo as data
+from inventory.models import (
     Lot,
     Part,
     StockMovement,
     StockStatus,
 )
-from .. import stock
-from ..catalogue import parts_create_many
-from ..locations import lot_create
-from .bulk import (
+from inventory.stock import services as stock
+from inventory.catalogue.services import parts_create_many
+from inventory.stock.services.locations import lot_create
+from inventory.services.seeding.bulk import (
     ON_HAND,
     BackdatedLedger,
     BalanceKey,

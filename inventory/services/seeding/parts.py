@@ -4,8 +4,8 @@ manufacturer-style MPNs, info values normalised exactly as the part services sto
 import random
 from decimal import Decimal
 
-from ... import demo as data
-from ...units import round_significant
+from inventory import demo as data
+from inventory.catalogue.units import round_significant
 
 E24 = [
     Decimal(text)

@@ -14,11 +14,11 @@ from config.core.actors import Actor
 from config.core.errors import ValidationFailed
 
 from config.core import changelog
-from ... import demo as data
+from inventory import demo as data
 from config.core.models import ChangelogEntry
-from ...models import Lot, Part, PartInfoValue, PartType, StockMovement, StockStatus, Tag
-from ...models.catalogue import normalize_mpn
-from .bulk import (
+from inventory.models import Lot, Part, PartInfoValue, PartType, StockMovement, StockStatus, Tag
+from inventory.catalogue.models import normalize_mpn
+from inventory.services.seeding.bulk import (
     IN_CHUNK,
     ON_HAND,
     BackdatedLedger,
@@ -29,7 +29,7 @@ from .bulk import (
     ensure_part_types,
     record_history,
 )
-from .parts import GENERATORS, THRESHOLDS, TYPE_WEIGHTS
+from inventory.services.seeding.parts import GENERATORS, THRESHOLDS, TYPE_WEIGHTS
 
 # Synthetic data (seed_demo) ------------------------------------------------------------------
 

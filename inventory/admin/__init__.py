@@ -1,1 +1,0 @@
-from . import catalogue, stock  # noqa: F401 - registers the admin pages

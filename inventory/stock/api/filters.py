@@ -1,0 +1,75 @@
+from datetime import UTC, datetime
+
+import django_filters
+from django.utils.dateparse import parse_datetime
+
+from config.core.errors import ValidationFailed
+from inventory.models import StockBalance, StockMovement, StockStatus
+
+
+def parse_time(value: str | None, name: str) -> datetime | None:
+    """ISO 8601 (naive means UTC) or Unix epoch seconds."""
+    if value in (None, ""):
+        return None
+    try:
+        return datetime.fromtimestamp(float(value), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        pass
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValidationFailed(
+            f"{name} is not a time.",
+            errors={name: ["Use ISO 8601 (2026-01-31T12:00:00Z) or Unix epoch seconds."]},
+        )
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class TimeFilter(django_filters.CharFilter):
+    def __init__(self, *, lookup: str, **kwargs):
+        super().__init__(**kwargs)
+        self.lookup = lookup
+
+    def filter(self, qs, value):
+        moment = parse_time(value, self.field_name_param)
+        return qs if moment is None else qs.filter(**{f"at__{self.lookup}": moment})
+
+    @property
+    def field_name_param(self) -> str:
+        return "since" if self.lookup == "gte" else "until"
+
+
+class StockFilter(django_filters.FilterSet):
+    ipn = django_filters.CharFilter(field_name="part__ipn")
+    location = django_filters.CharFilter(field_name="location__code")
+    lot = django_filters.CharFilter(field_name="lot__name")
+    status = django_filters.ChoiceFilter(choices=StockStatus.choices)
+    include_empty = django_filters.BooleanFilter(method="filter_empty")
+
+    class Meta:
+        model = StockBalance
+        fields = ["ipn", "location", "lot", "status"]
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("include_empty"):
+            queryset = queryset.exclude(quantity=0)
+        return super().filter_queryset(queryset)
+
+    def filter_empty(self, queryset, name, value):
+        return queryset  # applied in filter_queryset, which also sees it when absent
+
+
+class MovementFilter(django_filters.FilterSet):
+    ipn = django_filters.CharFilter(field_name="part__ipn")
+    location = django_filters.CharFilter(field_name="location__code")
+    actor = django_filters.CharFilter(field_name="actor_name")
+    source = django_filters.CharFilter(field_name="source")
+    operation = django_filters.ChoiceFilter(choices=StockMovement.Operation.choices)
+    since = TimeFilter(lookup="gte")
+    until = TimeFilter(lookup="lt")
+
+    class Meta:
+        model = StockMovement
+        fields = ["ipn", "location", "actor", "source", "operation"]

@@ -1,0 +1,172 @@
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.actors import actor_from_request
+from config.core.errors import ValidationFailed
+from config.core.roles import Role
+from config.core.schema import errors
+from inventory.models import Lot, StorageLocation
+from inventory.stock import queries
+from inventory.stock.api import serializers as s
+from inventory.stock.api.views import paginated
+from inventory.stock.services import locations as services
+
+
+class LocationListView(APIView):
+    required_roles = {"get": Role.VIEWER, "post": Role.MANAGER}
+
+    @extend_schema(
+        operation_id="locations_list",
+        parameters=[
+            OpenApiParameter("parent", str, description="A parent id, or 'root' for top level."),
+            OpenApiParameter(
+                "archived",
+                str,
+                enum=["false", "true", "all"],
+                description="Default false: archived locations are hidden.",
+            ),
+            OpenApiParameter("search", str, description="Name, code or path contains."),
+        ],
+        responses={200: s.LocationSerializer(many=True), **errors(400, 401)},
+    )
+    def get(self, request):
+        params = request.query_params
+        archived = params.get("archived", "false")
+        if archived not in {"false", "true", "all"}:
+            raise ValidationFailed("Invalid filter.", errors={"archived": ["false, true or all."]})
+        locations = queries.locations(include_archived=archived != "false")
+        if archived == "true":
+            locations = locations.filter(archived=True)
+        parent = params.get("parent")
+        if parent == "root":
+            locations = locations.filter(parent__isnull=True)
+        elif parent:
+            if not parent.isdigit():
+                raise ValidationFailed("Invalid filter.", errors={"parent": ["An id or 'root'."]})
+            locations = locations.filter(parent_id=int(parent))
+        if search := params.get("search"):
+            locations = locations.filter(
+                Q(name__icontains=search) | Q(code__icontains=search) | Q(path__icontains=search)
+            )
+        return paginated(request, self, locations, s.LocationSerializer)
+
+    @extend_schema(
+        operation_id="locations_create",
+        request=s.LocationWriteSerializer,
+        responses={201: s.LocationSerializer, **errors(400, 401, 403, 409)},
+    )
+    def post(self, request):
+        data = s.LocationWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        if fields.pop("archived", False):
+            raise ValidationFailed("A new location cannot start archived.")
+        location = services.location_create(actor=actor_from_request(request), **fields)
+        return Response(s.LocationSerializer(location).data, status=status.HTTP_201_CREATED)
+
+
+class LocationDetailView(APIView):
+    required_roles = {"get": Role.VIEWER, "put": Role.MANAGER, "delete": Role.MANAGER}
+
+    def _location(self, location_id) -> StorageLocation:
+        return get_object_or_404(StorageLocation, pk=location_id)
+
+    @extend_schema(
+        operation_id="locations_get", responses={200: s.LocationSerializer, **errors(401, 404)}
+    )
+    def get(self, request, location_id):
+        return Response(s.LocationSerializer(self._location(location_id)).data)
+
+    @extend_schema(
+        operation_id="locations_update",
+        request=s.LocationWriteSerializer,
+        responses={200: s.LocationSerializer, **errors(400, 401, 403, 404, 409)},
+        summary="Edit, move, archive or restore a location; fields left out keep their values.",
+    )
+    def put(self, request, location_id):
+        location = self._location(location_id)
+        data = s.LocationWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        location = services.location_update(
+            actor=actor_from_request(request), location=location, **data.validated_data
+        )
+        return Response(s.LocationSerializer(location).data)
+
+    @extend_schema(
+        operation_id="locations_delete", responses={204: None, **errors(401, 403, 404, 409)}
+    )
+    def delete(self, request, location_id):
+        services.location_delete(
+            actor=actor_from_request(request), location=self._location(location_id)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LocationStockView(APIView):
+    @extend_schema(
+        operation_id="locations_stock",
+        parameters=[OpenApiParameter("recursive", bool, description="Include locations inside.")],
+        responses={200: s.BalanceSerializer(many=True), **errors(401, 404)},
+        summary="What is in a location.",
+    )
+    def get(self, request, location_id):
+        location = get_object_or_404(StorageLocation, pk=location_id)
+        recursive = request.query_params.get("recursive", "").lower() in {"1", "true", "yes"}
+        contents = queries.location_contents(location, recursive=recursive)
+        return paginated(request, self, contents, s.BalanceSerializer)
+
+
+class LotListView(APIView):
+    required_roles = {"get": Role.VIEWER, "post": Role.CLERK}
+
+    @extend_schema(
+        operation_id="lots_list",
+        parameters=[OpenApiParameter("search", str), OpenApiParameter("tag", str)],
+        responses={200: s.LotSerializer(many=True), **errors(401)},
+    )
+    def get(self, request):
+        lots = Lot.objects.prefetch_related("tags")
+        if search := request.query_params.get("search"):
+            lots = lots.filter(Q(name__icontains=search) | Q(reference__icontains=search))
+        if tag := request.query_params.get("tag"):
+            lots = lots.filter(tags__name=tag)
+        return paginated(request, self, lots, s.LotSerializer)
+
+    @extend_schema(
+        operation_id="lots_create",
+        request=s.LotWriteSerializer,
+        responses={201: s.LotSerializer, **errors(400, 401, 403, 409)},
+    )
+    def post(self, request):
+        data = s.LotWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        lot = services.lot_create(actor=actor_from_request(request), **data.validated_data)
+        return Response(s.LotSerializer(lot).data, status=status.HTTP_201_CREATED)
+
+
+class LotDetailView(APIView):
+    required_roles = {"get": Role.VIEWER, "put": Role.CLERK}
+
+    def _lot(self, lot_id) -> Lot:
+        return get_object_or_404(Lot.objects.prefetch_related("tags"), pk=lot_id)
+
+    @extend_schema(operation_id="lots_get", responses={200: s.LotSerializer, **errors(401, 404)})
+    def get(self, request, lot_id):
+        return Response(s.LotSerializer(self._lot(lot_id)).data)
+
+    @extend_schema(
+        operation_id="lots_update",
+        request=s.LotWriteSerializer,
+        responses={200: s.LotSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    def put(self, request, lot_id):
+        data = s.LotWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        lot = services.lot_update(
+            actor=actor_from_request(request), lot=self._lot(lot_id), **data.validated_data
+        )
+        return Response(s.LotSerializer(self._lot(lot.pk)).data)

@@ -1,0 +1,199 @@
+"""The location browser: a tree walked by breadcrumbs and children, each location with its
+contents (per part, lot and status; optionally everything below it), and for managers the
+forms to create, edit and archive locations. Plus a lot's page, where a lot label leads."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.core.actors import Actor
+from config.core.errors import ServiceError
+from config.core.forms import apply_service_error
+from config.core.roles import Role, require_role
+from config.core.ui import UNPROCESSABLE, wants_fragment
+from inventory.models import Lot, StorageLocation
+from inventory.stock import queries
+from inventory.stock.forms import LocationBrowseForm, LocationForm, PageForm
+from inventory.stock.models import PATH_SEPARATOR
+from inventory.stock.services import locations as services
+from inventory.stock.views.reports import PAGE_SIZE
+
+CONTENTS_PAGE_SIZE = 100
+
+
+def _location(code: str) -> StorageLocation:
+    location = StorageLocation.objects.select_related("parent").filter(code=code).first()
+    if location is None:
+        raise Http404(f"No location {code!r}.")
+    return location
+
+
+def _breadcrumbs(location: StorageLocation) -> list[StorageLocation]:
+    """The ancestors, root first, in one query: their paths are the prefixes of this one."""
+    names = location.path.split(PATH_SEPARATOR)
+    prefixes = [PATH_SEPARATOR.join(names[:depth]) for depth in range(1, len(names))]
+    ancestors = {loc.path: loc for loc in StorageLocation.objects.filter(path__in=prefixes)}
+    return [ancestors[prefix] for prefix in prefixes if prefix in ancestors]
+
+
+def _browse_form(request: HttpRequest) -> tuple[LocationBrowseForm, dict]:
+    form = LocationBrowseForm(request.GET)
+    if form.is_valid():
+        return form, form.cleaned_data
+    return form, {"q": "", "recursive": False, "archived": False, "page": None}
+
+
+def _list_page(
+    request: HttpRequest, *, create_form: LocationForm | None = None, status: int = 200
+) -> HttpResponse:
+    form, options = _browse_form(request)
+    scope = queries.locations(include_archived=options["archived"])
+    if options["q"]:
+        term = options["q"]
+        scope = scope.filter(
+            Q(name__icontains=term) | Q(code__icontains=term) | Q(path__icontains=term)
+        )
+    else:
+        scope = scope.filter(parent__isnull=True)
+    page = Paginator(scope.order_by("path"), PAGE_SIZE).get_page(options["page"])
+    context = {
+        "form": form,
+        "options": options,
+        "page": page,
+        "can_manage": request.user.has_role(Role.MANAGER),
+        "create_form": create_form or LocationForm(),
+    }
+    if form.errors:
+        status = UNPROCESSABLE
+    return render(request, "inventory/stock/locations.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def location_list(request: HttpRequest) -> HttpResponse:
+    """Top-level locations (or a search over all); POST creates one (managers)."""
+    require_role(request, Role.VIEWER)
+    if request.method == "GET":
+        return _list_page(request)
+    require_role(request, Role.MANAGER)
+    form = LocationForm(request.POST)
+    if form.is_valid():
+        try:
+            location = services.location_create(
+                actor=Actor.for_user(request.user), **form.cleaned_data
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, f"Location {location.code} created.")
+            return redirect("inventory:location-detail", code=location.code)
+    parent = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
+    if parent is not None:
+        # The form was sent from that location's page: show it there again.
+        return _detail_page(request, parent, create_form=form, status=UNPROCESSABLE)
+    return _list_page(request, create_form=form, status=UNPROCESSABLE)
+
+
+def _detail_page(
+    request: HttpRequest,
+    location: StorageLocation,
+    *,
+    create_form: LocationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    form, options = _browse_form(request)
+    children = location.children.order_by("name")
+    if not options["archived"]:
+        children = children.filter(archived=False)
+    contents = queries.location_contents(location, recursive=options["recursive"])
+    page = Paginator(contents, CONTENTS_PAGE_SIZE).get_page(options["page"])
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "location": location,
+        "breadcrumbs": _breadcrumbs(location),
+        "children": list(children),
+        "form": form,
+        "options": options,
+        "page": page,
+        "query": query.urlencode(),
+        "can_manage": request.user.has_role(Role.MANAGER),
+        "create_form": create_form or LocationForm(initial={"parent": location.code}),
+    }
+    if form.errors:
+        status = UNPROCESSABLE
+    template = (
+        "inventory/stock/_location_browse.html"
+        if wants_fragment(request)
+        else "inventory/stock/location.html"
+    )
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@login_required
+def location_detail(request: HttpRequest, code: str) -> HttpResponse:
+    require_role(request, Role.VIEWER)
+    return _detail_page(request, _location(code))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def location_edit(request: HttpRequest, code: str) -> HttpResponse:
+    require_role(request, Role.MANAGER)
+    location = _location(code)
+    initial = LocationForm.initial_for(location)
+    if request.method == "GET":
+        form = LocationForm(initial=initial)
+        return render(
+            request, "inventory/stock/location_form.html", {"form": form, "location": location}
+        )
+    form = LocationForm(request.POST, initial=initial)
+    if form.is_valid():
+        try:
+            location = services.location_update(
+                actor=Actor.for_user(request.user), location=location, **form.changes(location)
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, f"Location {location.code} saved.")
+            return redirect("inventory:location-detail", code=location.code)
+    context = {"form": form, "location": location}
+    return render(request, "inventory/stock/location_form.html", context, status=UNPROCESSABLE)
+
+
+@require_POST
+@login_required
+def location_archive(request: HttpRequest, code: str) -> HttpResponse:
+    """Archive a location, or restore an archived one (its history stays either way)."""
+    require_role(request, Role.MANAGER)
+    location = _location(code)
+    archive = not location.archived
+    try:
+        services.location_update(
+            actor=Actor.for_user(request.user), location=location, archived=archive
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"Location {code} {'archived' if archive else 'restored'}.")
+    return redirect("inventory:location-detail", code=code)
+
+
+@require_GET
+@login_required
+def lot_detail(request: HttpRequest, name: str) -> HttpResponse:
+    require_role(request, Role.VIEWER)
+    lot = Lot.objects.prefetch_related("tags").filter(name=name).first()
+    if lot is None:
+        raise Http404(f"No lot {name!r}.")
+    form = PageForm(request.GET)
+    page_number = form.cleaned_data["page"] if form.is_valid() else None
+    balances = queries.balances().filter(lot=lot).exclude(quantity=0)
+    page = Paginator(balances, CONTENTS_PAGE_SIZE).get_page(page_number)
+    return render(request, "inventory/stock/lot.html", {"lot": lot, "page": page})

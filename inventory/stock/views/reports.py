@@ -1,0 +1,34 @@
+"""The stock pages of the clerk UI: shared helpers and the low-stock report. The scanner pages
+are in ``stock_scan.py``, the location browser in ``stock_locations.py``, labels in
+``stock_labels.py``."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from config.core.roles import Role, require_role
+from config.core.ui import UNPROCESSABLE, wants_fragment
+from inventory.stock import queries
+from inventory.stock.forms import PageForm
+
+PAGE_SIZE = 50
+
+
+@require_GET
+@login_required
+def low_stock(request: HttpRequest) -> HttpResponse:
+    require_role(request, Role.VIEWER)
+    form = PageForm(request.GET)
+    page, status = None, 200
+    if form.is_valid():
+        page = Paginator(queries.low_stock(), PAGE_SIZE).get_page(form.cleaned_data["page"])
+    else:
+        status = UNPROCESSABLE
+    template = (
+        "inventory/stock/_low_stock_table.html"
+        if wants_fragment(request)
+        else "inventory/stock/low_stock.html"
+    )
+    return render(request, template, {"form": form, "page": page}, status=status)
