@@ -1,6 +1,6 @@
 """Read paths for stock: balances, the ledger, a part's history, reports."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
@@ -39,6 +39,47 @@ def find_location(code: str) -> StorageLocation | None:
 
 def find_lot(name: str) -> Lot | None:
     return _by_key(Lot.objects.all(), "name", name)
+
+
+def location_page(code: str) -> StorageLocation | None:
+    """A location for its page, with its parent; found by code whatever its case."""
+    return _by_key(StorageLocation.objects.select_related("parent"), "code", code)
+
+
+def location_ancestors(location: StorageLocation) -> list[StorageLocation]:
+    """The ancestors, root first, in one query: their paths are the prefixes of this one."""
+    names = location.path.split(PATH_SEPARATOR)
+    prefixes = [PATH_SEPARATOR.join(names[:depth]) for depth in range(1, len(names))]
+    ancestors = {loc.path: loc for loc in StorageLocation.objects.filter(path__in=prefixes)}
+    return [ancestors[prefix] for prefix in prefixes if prefix in ancestors]
+
+
+def locations_browsed(*, term: str = "", include_archived: bool = False) -> QuerySet:
+    """The location browser's list: the top-level locations, or a search over all of them."""
+    scope = locations(include_archived=include_archived)
+    if term:
+        scope = scope.filter(
+            Q(name__icontains=term) | Q(code__icontains=term) | Q(path__icontains=term)
+        )
+    else:
+        scope = scope.filter(parent__isnull=True)
+    return scope.order_by("path")
+
+
+def lot_page(name: str) -> Lot | None:
+    """A lot for its page, with its tags; found by name whatever its case."""
+    return _by_key(Lot.objects.prefetch_related("tags"), "name", name)
+
+
+def labelled(*, ipns: list[str], codes: list[str], lot_names: list[str]) -> tuple[dict, ...]:
+    """What a label sheet prints, by key: parts (with their type), locations and lots, three
+    queries whatever the number of labels."""
+    parts = Part.objects.select_related("part_type").filter(ipn__in=ipns)
+    return (
+        {part.ipn: part for part in parts},
+        {loc.code: loc for loc in StorageLocation.objects.filter(code__in=codes)},
+        {lot.name: lot for lot in Lot.objects.filter(name__in=lot_names)},
+    )
 
 
 def locations(*, include_archived: bool = False) -> QuerySet[StorageLocation]:
@@ -84,6 +125,27 @@ def part_stock(part: Part) -> list[dict]:
 def stock_totals(rows: list[dict]) -> dict[str, Decimal]:
     """The sum per status of :func:`part_stock`'s rows."""
     return {status: sum((row[status] for row in rows), Decimal(0)) for status in StockStatus.values}
+
+
+def fifo_key(lot: Lot | None) -> tuple:
+    """Where a lot stands in the ledger's first-in, first-out order: stock without a lot
+    first, then lots by soonest expiry, then oldest (lot ids grow with age). The services
+    take stock in this order (``operations._fifo_balances``) and the scanner pages suggest
+    it in this order, so the suggestion is what a pick without a lot would take."""
+    if lot is None:
+        return (False, date.max, 0)
+    return (True, lot.expiry_date or date.max, lot.pk)
+
+
+def stock_to_take(part: Part) -> list[StockBalance]:
+    """Where a part is on hand, one balance per (location, lot) with its location and lot,
+    in the ledger's FIFO order (:func:`fifo_key`), places with the same rank by path: the
+    first row is what to take first. One query. Sorted here rather than in SQL so the order
+    is the very key the services use under their row locks."""
+    balances = StockBalance.objects.filter(
+        part=part, status=StockStatus.ON_HAND, quantity__gt=0
+    ).select_related("location", "lot")
+    return sorted(balances, key=lambda b: (fifo_key(b.lot), b.location.path, b.location.code))
 
 
 def location_contents(location: StorageLocation, *, recursive: bool = False) -> QuerySet:

@@ -1,7 +1,7 @@
 import pytest
 
 from config.core.models import ChangelogEntry
-from inventory.models import StorageLocation
+from inventory.models import Lot, StorageLocation
 
 from .stock_helpers import location, part, receive
 
@@ -97,3 +97,14 @@ def test_a_taken_lot_name_is_409_naming_it(as_clerk):
     response = as_clerk.post("/api/v1/lots", {"name": "L-1"}, format="json")
     assert response.status_code == 409
     assert "'L-1'" in response.json()["detail"]
+
+
+def test_location_and_lot_pages_are_found_whatever_the_case_of_their_key(client, viewer):
+    shelf = StorageLocation.objects.create(name="Shelf", code="A1-03", path="Shelf")
+    Lot.objects.create(name="DK-2026-7")
+    client.force_login(viewer)
+    page = client.get("/locations/a1-03")
+    assert page.status_code == 200
+    assert page.context["location"] == shelf
+    assert client.get("/lots/dk-2026-7").status_code == 200
+    assert client.get("/locations/nope").status_code == 404

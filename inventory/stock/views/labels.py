@@ -1,15 +1,13 @@
 """QR labels: one image per part, location or lot (PNG or SVG), a printable sheet of them,
 and the short URL a label holds, which opens the right page when a phone scans it."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from config.core.roles import Role, require_role
-from config.core.ui import UNPROCESSABLE
-from inventory.models import Lot, Part, StorageLocation
+from config.core.roles import Role
+from config.core.ui import UNPROCESSABLE, role_required
 from inventory.stock import labels
 from inventory.stock import queries as stock_queries
 from inventory.stock.forms import LabelSheetForm
@@ -34,31 +32,27 @@ def _get(find, key: str):
 
 
 @require_GET
-@login_required
+@role_required(Role.VIEWER)
 def part_label(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
-    require_role(request, Role.VIEWER)
     return _image(request, _get(stock_queries.find_part, key), fmt)
 
 
 @require_GET
-@login_required
+@role_required(Role.VIEWER)
 def location_label(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
-    require_role(request, Role.VIEWER)
     return _image(request, _get(stock_queries.find_location, key), fmt)
 
 
 @require_GET
-@login_required
+@role_required(Role.VIEWER)
 def lot_label(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
-    require_role(request, Role.VIEWER)
     return _image(request, _get(stock_queries.find_lot, key), fmt)
 
 
 @require_GET
-@login_required
+@role_required(Role.VIEWER)
 def scan_open(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     """Where a label's URL leads: the part, location or lot page."""
-    require_role(request, Role.VIEWER)
     kind_name = labels.KIND_LETTERS.get(kind)
     if kind_name is None:
         raise Http404("Not a label.")
@@ -78,23 +72,18 @@ def _label(request: HttpRequest, obj, title: str, lines: list[str]) -> dict:
 
 
 @require_GET
-@login_required
+@role_required(Role.VIEWER)
 def label_sheet(request: HttpRequest) -> HttpResponse:
     """A printable grid of labels: ``?parts=IPN,..&locations=CODE,..&lots=NAME,..``."""
-    require_role(request, Role.VIEWER)
     form = LabelSheetForm(request.GET)
     sheet, missing, status = [], [], 200
     if not form.is_valid():
         status = UNPROCESSABLE
     else:
         data = form.cleaned_data
-        parts = {
-            p.ipn: p for p in Part.objects.select_related("part_type").filter(ipn__in=data["parts"])
-        }
-        places = {
-            loc.code: loc for loc in StorageLocation.objects.filter(code__in=data["locations"])
-        }
-        lots = {lot.name: lot for lot in Lot.objects.filter(name__in=data["lots"])}
+        parts, places, lots = stock_queries.labelled(
+            ipns=data["parts"], codes=data["locations"], lot_names=data["lots"]
+        )
         for ipn in data["parts"]:
             if (part := parts.get(ipn)) is None:
                 missing.append(f"part {ipn}")

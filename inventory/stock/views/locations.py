@@ -3,9 +3,7 @@ contents (per part, lot and status; optionally everything below it), and for man
 forms to create, edit and archive locations. Plus a lot's page, where a lot label leads."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,11 +12,10 @@ from config.core.actors import Actor
 from config.core.errors import ServiceError
 from config.core.forms import apply_service_error
 from config.core.roles import Role, require_role
-from config.core.ui import UNPROCESSABLE, wants_fragment
-from inventory.models import Lot, StorageLocation
+from config.core.ui import UNPROCESSABLE, role_required, wants_fragment
+from inventory.models import StorageLocation
 from inventory.stock import queries
 from inventory.stock.forms import LocationBrowseForm, LocationForm, PageForm
-from inventory.stock.models import PATH_SEPARATOR
 from inventory.stock.services import locations as services
 from inventory.stock.views.reports import PAGE_SIZE
 
@@ -26,18 +23,10 @@ CONTENTS_PAGE_SIZE = 100
 
 
 def _location(code: str) -> StorageLocation:
-    location = StorageLocation.objects.select_related("parent").filter(code=code).first()
+    location = queries.location_page(code)
     if location is None:
         raise Http404(f"No location {code!r}.")
     return location
-
-
-def _breadcrumbs(location: StorageLocation) -> list[StorageLocation]:
-    """The ancestors, root first, in one query: their paths are the prefixes of this one."""
-    names = location.path.split(PATH_SEPARATOR)
-    prefixes = [PATH_SEPARATOR.join(names[:depth]) for depth in range(1, len(names))]
-    ancestors = {loc.path: loc for loc in StorageLocation.objects.filter(path__in=prefixes)}
-    return [ancestors[prefix] for prefix in prefixes if prefix in ancestors]
 
 
 def _browse_form(request: HttpRequest) -> tuple[LocationBrowseForm, dict]:
@@ -51,15 +40,8 @@ def _list_page(
     request: HttpRequest, *, create_form: LocationForm | None = None, status: int = 200
 ) -> HttpResponse:
     form, options = _browse_form(request)
-    scope = queries.locations(include_archived=options["archived"])
-    if options["q"]:
-        term = options["q"]
-        scope = scope.filter(
-            Q(name__icontains=term) | Q(code__icontains=term) | Q(path__icontains=term)
-        )
-    else:
-        scope = scope.filter(parent__isnull=True)
-    page = Paginator(scope.order_by("path"), PAGE_SIZE).get_page(options["page"])
+    scope = queries.locations_browsed(term=options["q"], include_archived=options["archived"])
+    page = Paginator(scope, PAGE_SIZE).get_page(options["page"])
     context = {
         "form": form,
         "options": options,
@@ -73,10 +55,9 @@ def _list_page(
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@role_required(Role.VIEWER)
 def location_list(request: HttpRequest) -> HttpResponse:
     """Top-level locations (or a search over all); POST creates one (managers)."""
-    require_role(request, Role.VIEWER)
     if request.method == "GET":
         return _list_page(request)
     require_role(request, Role.MANAGER)
@@ -115,7 +96,7 @@ def _detail_page(
     query.pop("page", None)
     context = {
         "location": location,
-        "breadcrumbs": _breadcrumbs(location),
+        "breadcrumbs": queries.location_ancestors(location),
         "children": list(children),
         "form": form,
         "options": options,
@@ -135,16 +116,14 @@ def _detail_page(
 
 
 @require_GET
-@login_required
+@role_required(Role.VIEWER)
 def location_detail(request: HttpRequest, code: str) -> HttpResponse:
-    require_role(request, Role.VIEWER)
     return _detail_page(request, _location(code))
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@role_required(Role.MANAGER)
 def location_edit(request: HttpRequest, code: str) -> HttpResponse:
-    require_role(request, Role.MANAGER)
     location = _location(code)
     initial = LocationForm.initial_for(location)
     if request.method == "GET":
@@ -168,10 +147,9 @@ def location_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@role_required(Role.MANAGER)
 def location_archive(request: HttpRequest, code: str) -> HttpResponse:
     """Archive a location, or restore an archived one (its history stays either way)."""
-    require_role(request, Role.MANAGER)
     location = _location(code)
     archive = not location.archived
     try:
@@ -186,10 +164,9 @@ def location_archive(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@role_required(Role.VIEWER)
 def lot_detail(request: HttpRequest, name: str) -> HttpResponse:
-    require_role(request, Role.VIEWER)
-    lot = Lot.objects.prefetch_related("tags").filter(name=name).first()
+    lot = queries.lot_page(name)
     if lot is None:
         raise Http404(f"No lot {name!r}.")
     form = PageForm(request.GET)

@@ -2,14 +2,13 @@
 are in ``stock_scan.py``, the location browser in ``stock_locations.py``, labels in
 ``stock_labels.py``."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from config.core.roles import Role, require_role
-from config.core.ui import UNPROCESSABLE, wants_fragment
+from config.core.roles import Role
+from config.core.ui import UNPROCESSABLE, role_required, wants_fragment
 from inventory.stock import queries
 from inventory.stock.forms import PageForm
 
@@ -17,9 +16,8 @@ PAGE_SIZE = 50
 
 
 @require_GET
-@login_required
+@role_required(Role.VIEWER)
 def low_stock(request: HttpRequest) -> HttpResponse:
-    require_role(request, Role.VIEWER)
     form = PageForm(request.GET)
     page, status = None, 200
     if form.is_valid():
