@@ -94,7 +94,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_serving(port: int, server: subprocess.Popen, seconds: float = 15.0) -> None:
+def wait_until_serving(port: int, server: subprocess.Popen, seconds: float = 60.0) -> None:
     """Until the worker has loaded Django and answers (the port listens before that)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
