@@ -9,6 +9,7 @@ import pytest
 
 from config.core.actors import Actor
 from inventory.catalogue import queries, services
+from inventory.catalogue.queries import info_filters
 from tests.factories import make_resistor_type
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +143,7 @@ def test_both_plans_for_info_filters_list_the_same_pages(
 ):
     # Which plan reads a page depends on how many parts match (queries.probing_is_cheaper);
     # force each one and compare with the parts the filter describes, page by page.
-    monkeypatch.setattr(queries, "_PROBE_COST_RATIO", 1e9 if probing else 0)
+    monkeypatch.setattr(info_filters, "_PROBE_COST_RATIO", 1e9 if probing else 0)
     every = ipns(as_viewer.get(f"/api/v1/parts/resistor?{query}&page_size=100&archived=true"))
     every += ipns(as_viewer.get(f"/api/v1/parts/resistor?{query}&page_size=100&archived=false"))
     pages = []
@@ -274,7 +275,7 @@ def test_mpn_search_without_letters_or_digits_is_400(as_viewer):
 
 
 def test_prefix_bound_covers_the_last_letter(resistors):
-    from inventory.catalogue.queries import _prefix_upper_bound
+    from inventory.catalogue.queries.mpn import _prefix_upper_bound
 
     assert _prefix_upper_bound("AB9") == "ABA"
     assert _prefix_upper_bound("ABZ") == "AC"

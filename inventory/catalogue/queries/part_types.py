@@ -1,0 +1,44 @@
+"""Read paths for part types: lists with part counts, lookups by id or slug, info keys."""
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from config.core.errors import NotFound
+from inventory.models import InfoKey, PartType
+
+
+def part_types() -> QuerySet[PartType]:
+    """Part types with their info keys and how many parts each has, in two queries."""
+    return PartType.objects.annotate(part_count=Count("parts")).prefetch_related("info_keys")
+
+
+def part_type_by_ref(ref: str) -> PartType:
+    """A part type by numeric id or by slug (slugs are never all digits)."""
+    lookup = {"pk": int(ref)} if ref.isdigit() else {"slug": ref}
+    part_type = part_types().filter(**lookup).first()
+    if part_type is None:
+        raise NotFound(f"No part type {ref!r}.")
+    return part_type
+
+
+def part_type_by_slug(slug: str) -> PartType:
+    """The part type ``slug`` with its info keys in display order (two queries)."""
+    part_type = with_info_keys(PartType.objects.filter(slug=slug)).first()
+    if part_type is None:
+        raise NotFound(f"No part type {slug!r}.")
+    return part_type
+
+
+def with_info_keys(types: QuerySet[PartType]) -> QuerySet[PartType]:
+    """``types`` with ``info_keys.all()`` loaded in display order (by position, then key)."""
+    ordered = InfoKey.objects.order_by("position", "key")
+    return types.prefetch_related(Prefetch("info_keys", queryset=ordered))
+
+
+def part_types_with_info_keys(**lookup: Any) -> list[PartType]:
+    return list(with_info_keys(PartType.objects.filter(**lookup)))
+
+
+def info_keys(part_type: PartType) -> QuerySet[InfoKey]:
+    return InfoKey.objects.filter(part_type=part_type).order_by("position", "key")
