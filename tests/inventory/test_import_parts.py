@@ -8,12 +8,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from config.core.actors import Actor
-from inventory.demo import PART_TYPES
 from config.core.models import ChangelogEntry
-from inventory.models import Part, PartInfoValue
 from inventory.catalogue.services import part_type_create
+from inventory.demo import demo_data
+from inventory.models import Part, PartInfoValue
 
-RESISTOR = next(spec for spec in PART_TYPES if spec["slug"] == "resistor")
+RESISTOR = next(spec for spec in demo_data()["part_types"] if spec["slug"] == "resistor")
 HEADER = "ipn,mpn,manufacturer,description,tags,unit_weight_g,low_stock_threshold,info.resistance,tolerance,package\n"
 
 

@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from config.core.errors import ServiceError
+from inventory import demo
 from inventory.models import Part
-from inventory.services import seeding
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force, **options):
-        if seeding.demo_loaded():
+        if demo.demo_loaded():
             self.stdout.write("Demo data already loaded; nothing to do.")
             return
         parts = Part.objects.count()
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.stdout.write("Loading demo data...")
         try:
-            counts = seeding.demo_load(write=self.stdout.write)
+            counts = demo.demo_load(write=self.stdout.write)
         except ServiceError as exc:
             # E.g. a part type with a demo slug but other info keys: nothing was written.
             raise CommandError(

@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from config.core.errors import ServiceError
 from inventory.models import Part, StockMovement
-from inventory.services import seeding
 
 
 class Command(BaseCommand):
@@ -14,7 +13,8 @@ class Command(BaseCommand):
         "stock movements (one summary changelog entry, not one per movement) "
         "over the last year, with balances equal to their sums and never a negative on-hand "
         "balance. Commits every chunk and prints progress. Refuses to run on a database that "
-        "already has parts or movements unless --append is given."
+        "already has parts or movements unless --append is given. The generator lives beside "
+        "the benchmarks (tests/benchmarks/seeding), so this needs a source checkout."
     )
 
     def add_arguments(self, parser):
@@ -37,10 +37,18 @@ class Command(BaseCommand):
                 f"The database already has {Part.objects.count():,} parts and "
                 f"{StockMovement.objects.count():,} movements. Use --append to add to them."
             )
+        try:
+            # Benchmark tooling, not part of the app: imported only when asked for.
+            from tests.benchmarks.seeding import seed as generate
+        except ImportError as exc:
+            raise CommandError(
+                "seed_demo needs tests/benchmarks/seeding from a source checkout of Warecache "
+                f"({exc})."
+            ) from exc
         self.stdout.write(f"Seeding {parts:,} parts and {movements:,} movements (seed {seed})...")
         started = time.monotonic()
         try:
-            counts = seeding.seed(parts=parts, movements=movements, seed=seed, write=self._progress)
+            counts = generate(parts=parts, movements=movements, seed=seed, write=self._progress)
         except ServiceError as exc:
             raise CommandError(exc.detail) from exc
         elapsed = time.monotonic() - started

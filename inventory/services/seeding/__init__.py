@@ -1,9 +1,7 @@
-"""Demo and benchmark data: ``manage.py load_demo`` (a small believable dataset with 60 days
-of history, :mod:`.demo`) and ``manage.py seed_demo`` (hundreds of thousands of parts and
-millions of movements, :mod:`.synthetic`), both built on :mod:`.bulk`."""
+"""The one bulk path into the stock ledger (:mod:`.bulk`): backdated stock history for
+``manage.py load_demo`` (inventory/demo.py) and the benchmark seeder (tests/benchmarks/seeding).
+Every other write of ledger rows goes through :mod:`inventory.stock.services`."""
 
-from inventory.services.seeding.bulk import BackdatedLedger, Progress, bulk_insert
-from inventory.services.seeding.demo import demo_load, demo_loaded
-from inventory.services.seeding.synthetic import seed
+from inventory.services.seeding.bulk import BackdatedLedger, BalanceKey, bulk_insert, record_history
 
-__all__ = ["BackdatedLedger", "Progress", "bulk_insert", "demo_load", "demo_loaded", "seed"]
+__all__ = ["BackdatedLedger", "BalanceKey", "bulk_insert", "record_history"]

@@ -1,15 +1,21 @@
-"""The machinery of seeding: progress lines, raw bulk inserts, and :class:`BackdatedLedger`.
+"""The one bulk path into the stock ledger: the only code besides the ledger services
+(:mod:`inventory.stock.services`) that writes ``StockMovement`` and ``StockBalance`` rows.
 
 Stock *history* cannot go through the ledger services: they stamp movements with the current
 time, and movements are immutable. :class:`BackdatedLedger` writes backdated movements
 directly, in bulk, together with balances equal to their sums; it applies each balance's
 movements in time order and refuses any that would take a balance below zero, so the ledger
-invariant of DESIGN.md holds at every point of the made-up history too. The callers record
-one changelog entry per such history (:func:`record_history`).
+invariant of DESIGN.md holds at every point of the made-up history too. Its callers are
+``manage.py load_demo`` (inventory/demo.py) and the benchmark seeder
+(tests/benchmarks/seeding, ``manage.py seed_demo``); they record one changelog entry per
+history (:func:`record_history`).
+
+:func:`bulk_insert` is the raw insert beneath it (one prepared INSERT with ``executemany``).
+The seeder also uses it for catalogue rows, but it refuses the ledger's tables: rows reach
+those only through :class:`BackdatedLedger`.
 """
 
 import random
-import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -18,61 +24,14 @@ from typing import Any
 
 from django.db import connection, models
 
-from config.core.actors import Actor
-
 from config.core import changelog
-from inventory.models import (
-    PartType,
-    StockBalance,
-    StockMovement,
-    StockStatus,
-    StorageLocation,
-)
-from inventory.catalogue.services import part_type_create
-from inventory.stock.services.locations import location_create
+from config.core.actors import Actor
+from inventory.models import StockBalance, StockMovement, StockStatus
 from inventory.stock.services import part_totals_rebuild
 
-Write = Callable[[str], None]
 ON_HAND = StockStatus.ON_HAND
 IN_CHUNK = 900  # ids per "IN (...)": below SQLite's oldest variable limit
-
-
-class Progress:
-    """One line per chunk: done/total, rate and ETA (no tqdm: no extra dependency)."""
-
-    def __init__(self, label: str, total: int, write: Write | None):
-        self.label, self.total, self.write = label, total, write
-        self.done = 0
-        self.started = time.monotonic()
-
-    @property
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
-
-    @property
-    def rate(self) -> float:
-        return self.done / self.elapsed if self.elapsed > 0 else 0.0
-
-    def advance(self, count: int) -> None:
-        self.done += count
-        if self.write is None:
-            return
-        rate = self.rate
-        eta = (self.total - self.done) / rate if rate else 0.0
-        percent = 100 * self.done / self.total if self.total else 100
-        self.write(
-            f"  {self.label}: {self.done:,}/{self.total:,} ({percent:3.0f}%) "
-            f"{rate:,.0f}/s, ETA {eta:,.0f}s"
-        )
-
-    def finish(self) -> None:
-        if self.write is not None:
-            self.write(
-                f"  {self.label} done: {self.done:,} in {self.elapsed:.1f}s ({self.rate:,.0f}/s)"
-            )
-
-
-# Raw bulk inserts ----------------------------------------------------------------------------
+LEDGER_MODELS = (StockMovement, StockBalance)
 
 
 def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
@@ -98,12 +57,20 @@ def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
 
 
 def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> int:
-    """INSERT rows given as tuples of Python values in ``columns`` (attnames) order with one
-    prepared statement (``executemany``): several times faster than ``bulk_create`` for
-    millions of rows, because no model instances are built and SQLite's 999-variable limit
-    does not cut the batch into pieces of a few dozen rows. Columns left out get their
-    field's default (computed once); the primary key and generated columns are left to the
-    database."""
+    """Insert rows given as tuples of Python values in ``columns`` (attnames) order, for bulk
+    loads of millions of rows: several times faster than ``bulk_create``, because no model
+    instances are built and SQLite's 999-variable limit does not cut the batch into pieces of
+    a few dozen rows. Columns left out get their field's default (computed once); the primary
+    key and generated columns are left to the database. Refuses the ledger's tables, which
+    only :class:`BackdatedLedger` writes in bulk."""
+    if model in LEDGER_MODELS:
+        raise ValueError(
+            f"{model.__name__} rows are written by the ledger services or BackdatedLedger only."
+        )
+    return _insert(model, columns, rows)
+
+
+def _insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> int:
     by_attname = {field.attname: field for field in model._meta.concrete_fields}
     fields = [by_attname[name] for name in columns]
     defaulted = [
@@ -114,12 +81,6 @@ def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     ]
     defaults = tuple(field.get_db_prep_save(field.get_default(), connection) for field in defaulted)
     adapters = [_adapter(field) for field in fields]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from model metadata
-        quote(model._meta.db_table),
-        ", ".join(quote(field.column) for field in [*fields, *defaulted]),
-        ", ".join(["%s"] * (len(fields) + len(defaulted))),
-    )
     active = [(index, adapt) for index, adapt in enumerate(adapters) if adapt is not None]
     prepared = []
     for row in rows:
@@ -128,9 +89,16 @@ def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
             if values[index] is not None:
                 values[index] = adapt(values[index])
         prepared.append(values)
-    if prepared:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, prepared)
+    if not prepared:
+        return 0
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(field.column) for field in [*fields, *defaulted])
+    marks = ", ".join(["%s"] * len(prepared[0]))
+    # Names from model metadata, values as parameters.
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, prepared)
     return len(prepared)
 
 
@@ -245,7 +213,7 @@ class BackdatedLedger:
         """Write what was collected; must run inside ``transaction.atomic()``."""
         if not connection.in_atomic_block:
             raise RuntimeError("BackdatedLedger.flush() must run inside transaction.atomic()")
-        self.movements_written += bulk_insert(StockMovement, MOVEMENT_COLUMNS, self._rows)
+        self.movements_written += _insert(StockMovement, MOVEMENT_COLUMNS, self._rows)
         self._rows = []
         touched, self._touched = self._touched, {}
         existing: dict[BalanceKey, StockBalance] = {}
@@ -262,7 +230,7 @@ class BackdatedLedger:
             if key in existing:
                 continue  # recomputed from the ledger below
             new_rows.append((*key, self.totals[key], at))
-        self.balances_written += bulk_insert(StockBalance, BALANCE_COLUMNS, new_rows)
+        self.balances_written += _insert(StockBalance, BALANCE_COLUMNS, new_rows)
         if existing:
             sums = _movement_sums(list(existing))
             for key, balance in existing.items():
@@ -291,32 +259,3 @@ def record_history(*, actor: Actor, key: str, summary: dict[str, Any]) -> None:
         entity_key=key,
         changes={name: [None, changelog.jsonable(value)] for name, value in summary.items()},
     )
-
-
-def ensure_part_types(*, actor: Actor, specs: Sequence[dict[str, Any]]) -> dict[str, PartType]:
-    """The part types of ``specs`` by slug, creating the missing ones through the service."""
-    found = {t.slug: t for t in PartType.objects.filter(slug__in=[s["slug"] for s in specs])}
-    for spec in specs:
-        if spec["slug"] not in found:
-            found[spec["slug"]] = part_type_create(actor=actor, **spec)
-    return found
-
-
-def ensure_locations(
-    *, actor: Actor, specs: Sequence[tuple[str, str, str | None, dict]]
-) -> dict[str, StorageLocation]:
-    """Locations by code from ``(code, name, parent code, extra)``, parents first; missing
-    ones are created through the service."""
-    found = {
-        loc.code: loc for loc in StorageLocation.objects.filter(code__in=[s[0] for s in specs])
-    }
-    for code, name, parent, extra in specs:
-        if code not in found:
-            found[code] = location_create(
-                actor=actor,
-                name=name,
-                code=code,
-                parent=found.get(parent) if parent else None,
-                **extra,
-            )
-    return found

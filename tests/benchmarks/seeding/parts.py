@@ -1,11 +1,12 @@
-"""Believable synthetic parts of the demo part types for ``seed_demo``: E-series values,
-manufacturer-style MPNs, info values normalised exactly as the part services store them."""
+"""Believable synthetic parts of the demo part types (inventory/demo.toml) for ``seed_demo``:
+E-series values, manufacturer-style MPNs, info values normalised exactly as the part services
+store them."""
 
 import random
 from decimal import Decimal
 
-from inventory import demo as data
 from inventory.catalogue.units import round_significant
+from inventory.demo import demo_data
 
 E24 = [
     Decimal(text)
@@ -50,6 +51,14 @@ MAKERS = {
     "connector": ["JST", "Molex", "Würth Elektronik", "Amphenol ICC", "TE Connectivity"],
 }
 CORES = ["ARM Cortex-M0+", "ARM Cortex-M3", "ARM Cortex-M4F", "ARM Cortex-M7", "RISC-V", "AVR"]
+# The package choices of the demo's resistors and capacitors.
+PACKAGES = next(
+    key["choices"]
+    for part_type in demo_data()["part_types"]
+    if part_type["slug"] == "resistor"
+    for key in part_type["info_keys"]
+    if key["key"] == "package"
+)
 MCU_PACKAGES = ["LQFP-32", "LQFP-48", "LQFP-64", "QFN-32", "QFN-48", "TSSOP-20", "UFBGA-64"]
 
 
@@ -70,7 +79,7 @@ def _r_code(ohms: Decimal) -> str:
 
 def _synthetic_resistor(rng: random.Random, serial: int) -> tuple[dict, dict]:
     ohms = rng.choice(E24).scaleb(rng.randint(0, 6))
-    package = rng.choice(data.PACKAGES)
+    package = rng.choice(PACKAGES)
     tolerance = rng.choice(["1", "1", "1", "5", "0.5", "0.1"])
     maker = rng.choice(MAKERS["resistor"])
     fields = {
@@ -95,7 +104,7 @@ def _synthetic_capacitor(rng: random.Random, serial: int) -> tuple[dict, dict]:
     exponent = rng.randint(0, 7)  # 1 pF to 68 µF
     mantissa = rng.choice(E6)
     farads = mantissa.scaleb(exponent - 12)
-    package = rng.choice(data.PACKAGES)
+    package = rng.choice(PACKAGES)
     dielectric = "C0G" if exponent < 3 else rng.choice(["X7R", "X5R", "X7R", "Y5V"])
     volts = rng.choice(list(VOLTAGE_CODE))
     code = f"{int(mantissa * 10)}{exponent}" if exponent else f"{mantissa}".replace(".", "R")
