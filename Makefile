@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench lock clean
+.PHONY: run test lint format bench bench-pg lock clean
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { echo "Python 3.11 is required (found: $(PYTHON))"; exit 1; }
@@ -34,8 +34,13 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# DB=postgres (or make bench-pg): the same benchmarks on a throwaway PostgreSQL server.
+DB ?= sqlite
 bench: $(STAMP)
-	$(PY) -m pytest tests/benchmarks -p no:cacheprovider -s -q -o addopts="" $(ARGS)
+	$(PY) scripts/bench.py --db $(DB) $(ARGS)
+
+bench-pg: $(STAMP)
+	$(PY) scripts/bench.py --db postgres $(ARGS)
 
 # Regenerate requirements.lock after changing the pins in pyproject.toml.
 lock: $(STAMP)

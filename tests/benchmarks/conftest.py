@@ -1,37 +1,48 @@
-"""Benchmarks against a large, persistent SQLite database (``make bench``).
+"""Benchmarks against a large, persistent database (``make bench``; scripts/bench.py).
 
 The data (BENCH_PARTS parts, default 100,000; BENCH_MOVEMENTS movements, default 1,000,000)
-is seeded once by ``manage.py seed_demo`` in a subprocess into ``var/bench.sqlite3`` and
-reused while its sizes match (``var/bench.sqlite3.json``), instead of pytest-django's
-throwaway test database, which would take minutes to fill on every run (pytest-django:
-"Using an existing, external database for tests"). The write benchmarks add a few thousand
-movements per run to that file; delete it to start over.
+is seeded by ``manage.py seed_demo`` (tests/benchmarks/seeding) in a subprocess, instead of
+pytest-django's throwaway test database, which would take minutes to fill on every run
+(pytest-django: "Using an existing, external database for tests").
+
+- SQLite (``BENCH_DB=sqlite``, the default): ``var/bench.sqlite3`` at the default sizes,
+  ``var/bench-<parts>-<movements>.sqlite3`` at others, seeded once and reused while its sizes
+  match (the ``.json`` file beside it). The write benchmarks add a few thousand movements per
+  run; delete the file to start over.
+- PostgreSQL (``BENCH_DB=postgres``): the database of ``DATABASE_URL``, a throwaway server
+  that scripts/bench.py starts; seeded unless it already holds this seed (its changelog says).
 
 Each benchmark calls :func:`record`; the table of figures is printed at the end of the run.
 """
 
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.db import connection, connections
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from config.startup import settle
 
 ROOT = Path(__file__).resolve().parents[2]
-BENCH_DB = ROOT / "var" / "bench.sqlite3"
-MARKER = BENCH_DB.with_name("bench.sqlite3.json")
 PARTS = int(os.environ.get("BENCH_PARTS", "100000"))
 MOVEMENTS = int(os.environ.get("BENCH_MOVEMENTS", "1000000"))
 SEED = 1
+VENDOR = os.environ.get("BENCH_DB", "sqlite")
+ENGINES = {"sqlite": "django.db.backends.sqlite3", "postgres": "django.db.backends.postgresql"}
+SCALED = (PARTS, MOVEMENTS) != (100_000, 1_000_000)
+BENCH_DB = ROOT / "var" / (f"bench-{PARTS}-{MOVEMENTS}.sqlite3" if SCALED else "bench.sqlite3")
+MARKER = BENCH_DB.with_name(f"{BENCH_DB.name}.json")
 
 
 @dataclass
@@ -54,11 +65,12 @@ def record(result: Result) -> None:
 
 def _manage(*args: str) -> None:
     env = os.environ | {
-        "DATABASE_URL": f"sqlite:///{BENCH_DB}",
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "0",
         "SECURE_SSL_REDIRECT": "0",
     }
+    if VENDOR == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{BENCH_DB}"
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
@@ -66,7 +78,14 @@ def _wanted() -> dict:
     return {"parts": PARTS, "movements": MOVEMENTS, "seed": SEED}
 
 
-def _prepare_database() -> None:
+def _seed() -> None:
+    started = time.monotonic()
+    _manage("migrate", "--noinput", "-v0")  # creates the cache table too
+    _manage("seed_demo", "--parts", str(PARTS), "--movements", str(MOVEMENTS), "--seed", str(SEED))
+    print(f"Seeded in {time.monotonic() - started:.0f}s.")
+
+
+def _prepare_sqlite() -> None:
     seeded = BENCH_DB.exists() and MARKER.exists() and json.loads(MARKER.read_text()) == _wanted()
     if seeded:
         print(f"\nReusing {BENCH_DB} ({PARTS:,} parts, {MOVEMENTS:,} movements).")
@@ -76,28 +95,63 @@ def _prepare_database() -> None:
     MARKER.unlink(missing_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{BENCH_DB}{suffix}").unlink(missing_ok=True)
-    started = time.monotonic()
-    _manage("migrate", "--noinput", "-v0")
-    _manage("createcachetable")
-    _manage("seed_demo", "--parts", str(PARTS), "--movements", str(MOVEMENTS), "--seed", str(SEED))
+    _seed()
     MARKER.write_text(json.dumps(_wanted()))
-    print(f"Seeded in {time.monotonic() - started:.0f}s.")
+
+
+def _holds_this_seed() -> bool:
+    """Whether the database already holds this seed: seed_demo's closing changelog entry."""
+    from config.core.models import ChangelogEntry
+
+    entry = (
+        ChangelogEntry.objects.filter(
+            entity_type="stock_history", entity_key__startswith=f"seed-{SEED}-"
+        )
+        .order_by("-id")
+        .first()
+    )
+    changes = entry.changes if entry else {}
+    return changes.get("parts") == [None, PARTS] and changes.get("movements") == [None, MOVEMENTS]
+
+
+def _prepare_postgres(django_db_blocker) -> None:
+    settings = connections.settings["default"]
+    where = f"{settings['NAME']} on {settings['HOST']}:{settings['PORT']}"
+    _manage("migrate", "--noinput", "-v0")
+    with django_db_blocker.unblock():
+        seeded = _holds_this_seed()
+    connections.close_all()
+    if seeded:
+        print(f"\nReusing {where} ({PARTS:,} parts, {MOVEMENTS:,} movements).")
+        return
+    print(f"\nSeeding {where} with {PARTS:,} parts and {MOVEMENTS:,} movements...")
+    _seed()
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_blocker):
-    """Point the default database at the persistent benchmark file instead of creating a
-    test database; every thread's connection reads these settings."""
-    _prepare_database()
-    for conn in connections.all():
-        conn.close()
-    connections.settings["default"]["NAME"] = str(BENCH_DB)
+    """Point the default database at the benchmark database instead of creating a test
+    database; every thread's connection reads these settings."""
+    engine = connections.settings["default"]["ENGINE"]
+    if VENDOR not in ENGINES or engine != ENGINES[VENDOR]:
+        pytest.exit(
+            f"BENCH_DB={VENDOR!r} with a {engine} DATABASE_URL: run the benchmarks with "
+            "`make bench` (SQLite) or `make bench DB=postgres`.",
+            returncode=2,
+        )
     connections.settings["default"].pop("TEST", None)
+    if VENDOR == "sqlite":
+        _prepare_sqlite()
+        connections.close_all()
+        connections.settings["default"]["NAME"] = str(BENCH_DB)
+    else:
+        _prepare_postgres(django_db_blocker)
     # As config/wsgi.py does before a server takes requests, so that the figures are the
     # server's (the test client never imports wsgi.py).
     settle()
     with django_db_blocker.unblock():
-        assert Path(connection.settings_dict["NAME"]) == BENCH_DB
+        if VENDOR == "sqlite":
+            assert Path(connection.settings_dict["NAME"]) == BENCH_DB
         yield
 
 
@@ -105,8 +159,8 @@ def django_db_setup(django_db_blocker):
 def bench_token(django_db_setup) -> str:
     """A real API token of an admin account on the benchmark database."""
     from accounts import services
-    from config.core.actors import Actor
     from accounts.models import Role, User
+    from config.core.actors import Actor
 
     user, _ = User.objects.get_or_create(username="bench", defaults={"role": Role.ADMIN})
     _token, secret = services.api_token_create(
@@ -125,6 +179,70 @@ def client_for(bench_token):
         return client
 
     return make
+
+
+@dataclass
+class Sample:
+    ipns: list[tuple[str, str]]  # (ptype, ipn) of random parts
+    busy: list[tuple[str, str]]  # parts with the longest histories
+    stocked: list[tuple[str, str]]  # parts with balances
+    mpn_prefixes: list[str]
+    pages: dict[str, int]  # pages of 100 per part type
+    locations: list[int]  # the fullest locations
+    since: str
+
+
+@pytest.fixture(scope="session")
+def sample(django_db_setup) -> Sample:
+    """Keys to request, drawn from the benchmark database once per run."""
+    from config.core.models import ChangelogEntry
+    from inventory.models import Part, StorageLocation
+
+    rng = random.Random(7)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.slug, p.ipn, p.mpn FROM inventory_part p "
+            "JOIN inventory_parttype t ON t.id = p.part_type_id ORDER BY random() LIMIT 2000"
+        )
+        rows = cursor.fetchall()
+        cursor.execute(
+            "SELECT part_id FROM inventory_stockmovement GROUP BY part_id "
+            "ORDER BY count(*) DESC LIMIT 50"
+        )
+        busy_ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT part_id FROM (SELECT DISTINCT part_id FROM inventory_stockbalance) AS stocked "
+            "ORDER BY random() LIMIT 200"
+        )
+        stocked_ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT location_id FROM inventory_stockbalance GROUP BY location_id "
+            "ORDER BY count(*) DESC LIMIT 20"
+        )
+        locations = [row[0] for row in cursor.fetchall()]
+    locations = locations or list(StorageLocation.objects.values_list("pk", flat=True)[:5])
+
+    def keys(ids):
+        return list(
+            Part.objects.filter(pk__in=ids).values_list("part_type__slug", "ipn").order_by("pk")
+        )
+
+    newest = ChangelogEntry.objects.order_by("-id").values_list("at", flat=True).first()
+    since = (newest - timedelta(minutes=5)).isoformat() if newest else "0"
+    return Sample(
+        ipns=[(slug, ipn) for slug, ipn, _mpn in rows],
+        busy=keys(busy_ids),
+        stocked=keys(stocked_ids),
+        mpn_prefixes=[mpn[: rng.randint(5, 10)] for _slug, _ipn, mpn in rows[:200] if mpn],
+        locations=locations,
+        pages={
+            slug: max(1, min(20, count // 100))
+            for slug, count in Part.objects.values_list("part_type__slug")
+            .annotate(count=Count("pk"))
+            .order_by()
+        },
+        since=since,
+    )
 
 
 def measure(
@@ -173,8 +291,9 @@ def pytest_terminal_summary(terminalreporter):
     if not RESULTS:
         return
     write = terminalreporter.write_line
+    where = BENCH_DB.name if VENDOR == "sqlite" else "PostgreSQL"
     write("")
-    write(f"Benchmarks on {BENCH_DB.name}: {PARTS:,} parts, {MOVEMENTS:,} seeded movements")
+    write(f"Benchmarks on {where}: {PARTS:,} parts, {MOVEMENTS:,} seeded movements")
     header = (
         f"{'benchmark':<44} {'median ms':>10} {'p95 ms':>9} {'queries':>8}  {'target':<34} result"
     )

@@ -1,78 +1,11 @@
 """Read latency through the real URL paths, authentication and serializers (Django's test
 client; no sockets), on the seeded benchmark database. Figures: see the table at the end."""
 
-import random
-from dataclasses import dataclass
-from datetime import timedelta
-
 import pytest
-from django.db import connection
-from django.db.models import Count
-
-from config.core.models import ChangelogEntry
-from inventory.models import Part, StorageLocation
 
 from .conftest import Result, measure, record
 
 LIST_MS, BATCH_MS, STOCK_MS = 25, 100, 30
-
-
-@dataclass
-class Sample:
-    ipns: list[tuple[str, str]]  # (ptype, ipn) of random parts
-    busy: list[tuple[str, str]]  # parts with the longest histories
-    stocked: list[tuple[str, str]]  # parts with balances
-    mpn_prefixes: list[str]
-    pages: dict[str, int]  # pages of 100 per part type
-    locations: list[int]
-    since: str
-
-
-@pytest.fixture(scope="module")
-def sample(django_db_setup) -> Sample:
-    rng = random.Random(7)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT t.slug, p.ipn, p.mpn FROM inventory_part p "
-            "JOIN inventory_parttype t ON t.id = p.part_type_id ORDER BY random() LIMIT 2000"
-        )
-        rows = cursor.fetchall()
-        cursor.execute(
-            "SELECT part_id FROM inventory_stockmovement GROUP BY part_id "
-            "ORDER BY count(*) DESC LIMIT 50"
-        )
-        busy_ids = [row[0] for row in cursor.fetchall()]
-        cursor.execute(
-            "SELECT DISTINCT part_id FROM inventory_stockbalance ORDER BY random() LIMIT 200"
-        )
-        stocked_ids = [row[0] for row in cursor.fetchall()]
-        cursor.execute(
-            "SELECT location_id FROM inventory_stockbalance GROUP BY location_id "
-            "ORDER BY count(*) DESC LIMIT 20"
-        )
-        locations = [row[0] for row in cursor.fetchall()]
-
-    def keys(ids):
-        return list(
-            Part.objects.filter(pk__in=ids).values_list("part_type__slug", "ipn").order_by("pk")
-        )
-
-    newest = ChangelogEntry.objects.order_by("-id").values_list("at", flat=True).first()
-    since = (newest - timedelta(minutes=5)).isoformat() if newest else "0"
-    return Sample(
-        ipns=[(slug, ipn) for slug, ipn, _mpn in rows],
-        busy=keys(busy_ids),
-        stocked=keys(stocked_ids),
-        mpn_prefixes=[mpn[: rng.randint(5, 10)] for _slug, _ipn, mpn in rows[:200] if mpn],
-        locations=locations or list(StorageLocation.objects.values_list("pk", flat=True)[:5]),
-        pages={
-            slug: max(1, min(20, count // 100))
-            for slug, count in Part.objects.values_list("part_type__slug")
-            .annotate(count=Count("pk"))
-            .order_by()
-        },
-        since=since,
-    )
 
 
 def test_parts_list_page_of_100(client_for, sample):
