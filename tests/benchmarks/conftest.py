@@ -12,11 +12,13 @@ pytest-django's throwaway test database, which would take minutes to fill on eve
 - PostgreSQL (``BENCH_DB=postgres``): the database of ``DATABASE_URL``, a throwaway server
   that scripts/bench.py starts; seeded unless it already holds this seed (its changelog says).
 
-Each benchmark calls :func:`record`; the table of figures is printed at the end of the run.
+Each benchmark calls :func:`record`. At the end the figures are printed as a table and written
+to ``var/bench/results.json`` (and a dated copy beside it) for scripts/bench_compare.py.
 """
 
 import json
 import os
+import platform
 import random
 import statistics
 import subprocess
@@ -24,9 +26,10 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import django
 import pytest
 from django.db import connection, connections
 from django.db.models import Count
@@ -43,6 +46,7 @@ ENGINES = {"sqlite": "django.db.backends.sqlite3", "postgres": "django.db.backen
 SCALED = (PARTS, MOVEMENTS) != (100_000, 1_000_000)
 BENCH_DB = ROOT / "var" / (f"bench-{PARTS}-{MOVEMENTS}.sqlite3" if SCALED else "bench.sqlite3")
 MARKER = BENCH_DB.with_name(f"{BENCH_DB.name}.json")
+RESULTS_DIR = ROOT / "var" / "bench"
 
 
 @dataclass
@@ -54,9 +58,11 @@ class Result:
     target: str
     passed: bool
     note: str = ""
+    rate_per_s: float | None = None  # throughput benchmarks: requests per second
 
 
 RESULTS: list[Result] = []
+RUN: dict = {}  # what the figures were measured on: filled in by django_db_setup
 
 
 def record(result: Result) -> None:
@@ -152,7 +158,21 @@ def django_db_setup(django_db_blocker):
     with django_db_blocker.unblock():
         if VENDOR == "sqlite":
             assert Path(connection.settings_dict["NAME"]) == BENCH_DB
+        RUN.update(_describe_run())
         yield
+
+
+def _describe_run() -> dict:
+    from inventory.models import Part, StockMovement
+
+    return {
+        "database": {
+            "vendor": connection.vendor,
+            "version": ".".join(map(str, connection.get_database_version())),
+        },
+        "data": {"parts": Part.objects.count(), "movements": StockMovement.objects.count()},
+        "seed": _wanted(),
+    }
 
 
 @pytest.fixture(scope="session")
@@ -287,13 +307,78 @@ def _check(name: str, response) -> None:
     )
 
 
-def pytest_terminal_summary(terminalreporter):
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def _results_document(args: list[str]) -> dict:
+    """The run's figures for programs: one record per figure, each with what it was measured
+    on, so that records from several files can be put side by side."""
+    database = RUN.get("database", {})
+    data = RUN.get("data", {})
+    figures = [
+        {
+            "name": r.name,
+            "unit": "ms",
+            "median": None if r.median_ms is None else round(r.median_ms, 3),
+            "p95": None if r.p95_ms is None else round(r.p95_ms, 3),
+            "queries": r.queries,
+            "rate_per_s": None if r.rate_per_s is None else round(r.rate_per_s, 1),
+            "target": r.target,
+            "passed": r.passed,
+            "note": r.note,
+            "data": data,
+            "database": database,
+        }
+        for r in RESULTS
+    ]
+    return {
+        "run": {
+            "commit": _git("rev-parse", "HEAD"),
+            "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+            "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+            "database": database,
+            "data": data,
+            "seed": RUN.get("seed", _wanted()),
+            "python": platform.python_version(),
+            "django": django.get_version(),
+            "cpus": os.cpu_count(),
+            "args": args,
+        },
+        "figures": figures,
+    }
+
+
+def _write_results(document: dict) -> Path:
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(document, indent=2) + "\n"
+    latest = RESULTS_DIR / "results.json"
+    latest.write_text(text)
+    stamp = document["run"]["timestamp"].replace(":", "").replace("-", "")[:15]
+    vendor = document["run"]["database"].get("vendor", "unknown")
+    (RESULTS_DIR / f"results-{stamp}-{vendor}.json").write_text(text)
+    return latest
+
+
+def pytest_terminal_summary(terminalreporter, config):
     if not RESULTS:
         return
     write = terminalreporter.write_line
-    where = BENCH_DB.name if VENDOR == "sqlite" else "PostgreSQL"
+    database = RUN.get("database", {})
+    data = RUN.get("data", {})
+    where = f"{database.get('vendor', '?')} {database.get('version', '')}".strip()
+    if VENDOR == "sqlite":
+        where += f" ({BENCH_DB.name})"
     write("")
-    write(f"Benchmarks on {where}: {PARTS:,} parts, {MOVEMENTS:,} seeded movements")
+    write(
+        f"Benchmarks on {where}: {data.get('parts', 0):,} parts, "
+        f"{data.get('movements', 0):,} movements"
+    )
     header = (
         f"{'benchmark':<44} {'median ms':>10} {'p95 ms':>9} {'queries':>8}  {'target':<34} result"
     )
@@ -306,3 +391,5 @@ def pytest_terminal_summary(terminalreporter):
         verdict = "PASS" if r.passed else "MISS"
         line = f"{r.name:<44} {median:>10} {p95:>9} {queries:>8}  {r.target:<34} {verdict}"
         write(line + (f"  ({r.note})" if r.note else ""))
+    path = _write_results(_results_document(list(config.invocation_params.args)))
+    write(f"Figures written to {path.relative_to(ROOT)}")

@@ -51,6 +51,7 @@ def _rate_result(name, count, elapsed, times, queries, errors) -> Result:
         f">= {WRITES_PER_SECOND} writes/s (no query target)",
         rate >= WRITES_PER_SECOND and not errors,
         f"{rate:,.0f} writes/s" + (f", {len(errors)} errors: {errors[0]}" if errors else ""),
+        rate_per_s=rate,
     )
 
 
