@@ -1,6 +1,11 @@
 # The one entry point for tools: make run, make test, make lint, make bench.
-# Python 3.11: python3.11 if it is on the PATH, else python3 (checked below).
-PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+# Python 3.11 to 3.13 (pyproject's requires-python; Django 5.2 supports up to 3.13): the
+# first of python3.13, python3.12, python3.11 and python3 on the PATH that is one of them.
+SUPPORTED := import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))
+NEEDS := Warecache needs Python 3.11, 3.12 or 3.13
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do $$p -c '$(SUPPORTED)' 2>/dev/null && { command -v $$p; break; }; done)
+endif
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -8,8 +13,15 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint format bench bench-pg lock clean
 
 $(STAMP): requirements.lock
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { echo "Python 3.11 is required (found: $(PYTHON))"; exit 1; }
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@if [ ! -x $(PY) ]; then \
+	  if [ -z "$(PYTHON)" ]; then \
+	    echo "$(NEEDS), and none of python3.13, python3.12, python3.11 or python3 on the PATH is one (python3: $$(python3 --version 2>&1 | head -n 1)). Install one, or point make at it: make PYTHON=/path/to/python3.12"; \
+	    exit 1; \
+	  fi; \
+	  $(PYTHON) -c '$(SUPPORTED)' 2>/dev/null || { echo "$(NEEDS); $(PYTHON) is $$($(PYTHON) --version 2>&1 | head -n 1)."; exit 1; }; \
+	  echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version 2>&1))"; \
+	  $(PYTHON) -m venv $(VENV); \
+	fi
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
 	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock
 	@touch $(STAMP)
@@ -42,9 +54,10 @@ bench: $(STAMP)
 bench-pg: $(STAMP)
 	$(PY) scripts/bench.py --db postgres $(ARGS)
 
-# Regenerate requirements.lock after changing the pins in pyproject.toml.
+# Regenerate requirements.lock after changing the pins in pyproject.toml. --universal: one
+# lock for every Python that requires-python allows, with markers where they differ.
 lock: $(STAMP)
-	$(VENV)/bin/uv pip compile --python-version 3.11 pyproject.toml --extra dev --no-header -o requirements.lock
+	$(VENV)/bin/uv pip compile --universal --python-version 3.11 pyproject.toml --extra dev --no-header -o requirements.lock
 
 clean:
 	rm -rf $(VENV) var/test-*.sqlite3 var/junit-*.xml
