@@ -10,8 +10,16 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from config.core.models import ChangelogEntry
-from inventory.models import Lot, Part, PartInfoValue, PartType, StockBalance, StockMovement, StorageLocation
 from inventory.catalogue.services import validate_info
+from inventory.models import (
+    Lot,
+    Part,
+    PartInfoValue,
+    PartType,
+    StockBalance,
+    StockMovement,
+    StorageLocation,
+)
 from tests.inventory.stock_helpers import assert_ledger_matches_balances
 
 pytestmark = pytest.mark.django_db
