@@ -3,7 +3,6 @@ status. Each is one transaction that writes immutable movements, updates the bal
 touch under row locks, and records a changelog entry. Sensors, production and people all come
 through here (or through the batch service, batch.py, for many movements at once)."""
 
-from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -12,6 +11,7 @@ from config.core.actors import Actor
 from config.core.errors import ValidationFailed
 from inventory.models import Lot, Part, StockBalance, StorageLocation
 from inventory.stock.quantities import check_quantity
+from inventory.stock.queries import fifo_key
 from inventory.stock.services.ledger import (
     ON_HAND,
     Context,
@@ -75,8 +75,7 @@ def stock_add(
 
 
 def _fifo_balances(part: Part, location: StorageLocation, status: str) -> list[StockBalance]:
-    # Stock without a lot goes first, then lots: soonest expiry first, then oldest (lot ids
-    # grow with age).
+    # The FIFO order of queries.fifo_key, which the scanner pages' suggestions share.
     balances = [
         with_relations(balance, part, location)
         for balance in StockBalance.objects.select_for_update()
@@ -89,14 +88,7 @@ def _fifo_balances(part: Part, location: StorageLocation, status: str) -> list[S
         lots = Lot.objects.in_bulk(lot_ids)
         for balance in balances:
             balance.lot = lots.get(balance.lot_id)
-    return sorted(
-        balances,
-        key=lambda b: (
-            b.lot is not None,
-            (b.lot.expiry_date or date.max) if b.lot else date.max,
-            b.lot_id or 0,
-        ),
-    )
+    return sorted(balances, key=lambda b: fifo_key(b.lot))
 
 
 def _take(
