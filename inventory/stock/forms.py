@@ -8,15 +8,18 @@ from decimal import Decimal
 
 from django import forms
 
-from config.core.errors import ValidationFailed
+from config.core.errors import ServiceError, ValidationFailed
 from config.core.forms import BootstrapFormMixin
 from config.core.numbers import plain_number
-from inventory.models import StorageLocation
+from inventory.models import StockBalance, StorageLocation
 from inventory.stock import labels
 from inventory.stock import queries as stock_queries
 from inventory.stock.quantities import looks_like_barcode, parse_quantity
 
 MAX_LIST_KEYS = 200
+# The rows of "where the part is" a clerk picks by typing their number: one digit.
+STOCK_CHOICES = 9
+_ROW_NUMBER = re.compile(r"[1-9]")
 
 
 @dataclass(frozen=True)
@@ -29,12 +32,19 @@ class Operation:
     slots: tuple[str, ...]  # the required ones; "lot" is always optional
     quantity_label: str = "Quantity"
     allows_zero: bool = False
+    takes_stock: bool = False  # from a location: the page lists where the part is
+
+    def lists_stock(self, slots: dict) -> bool:
+        """Whether the page lists where the part is, to choose the place to take it from."""
+        return self.takes_stock and bool(slots.get("part")) and not slots.get("location")
 
 
 OPERATIONS = {
     "receive": Operation("receive", "Receive", "Receive", ("part", "location", "quantity")),
-    "pick": Operation("pick", "Pick", "Pick", ("part", "location", "quantity")),
-    "move": Operation("move", "Move", "Move", ("part", "location", "to_location", "quantity")),
+    "pick": Operation("pick", "Pick", "Pick", ("part", "location", "quantity"), takes_stock=True),
+    "move": Operation(
+        "move", "Move", "Move", ("part", "location", "to_location", "quantity"), takes_stock=True
+    ),
     "count": Operation(
         "count",
         "Count",
@@ -48,8 +58,11 @@ OPERATIONS = {
 PROMPTS = {
     "part": "Scan a part label or type an IPN.",
     "location": "Scan a location label or type a location code.",
+    "choose": "Scan the location to take it from, or type the number of a row below.",
     "to_location": "Scan the destination location.",
+    "lot": "Scan the lot label or type the lot name.",
     "quantity": "Type the quantity and press Enter.",
+    "new_quantity": "Type a new quantity and press Enter.",
     "confirm": "That looks like a barcode, not a quantity. Type the quantity again to use it.",
 }
 
@@ -73,12 +86,21 @@ class QuantityFormField(forms.Field):
             raise forms.ValidationError(exc.errors["quantity"][0], code=exc.code) from None
 
 
-def _text(label: str, **attrs) -> forms.CharField:
+class ScanInput(forms.TextInput):
+    """The scan box, empty whenever the server renders it: each Enter is one scan, and a
+    refused scan left in the box would be the start of the next one (a handheld scanner
+    types after it: ``ZZ-99B`` + ``A1-03``)."""
+
+    def format_value(self, value):
+        return None
+
+
+def _text(label: str, widget: type[forms.TextInput] = forms.TextInput, **attrs):
     return forms.CharField(
         label=label,
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", **attrs}),
+        widget=widget(attrs={"autocomplete": "off", "spellcheck": "false", **attrs}),
     )
 
 
@@ -86,7 +108,14 @@ class ScanStepForm(BootstrapFormMixin, forms.Form):
     """One step of a scanner page. The slots (part, locations, lot, quantity) travel in the
     form itself, so a step is a plain POST: no session, and it works without JavaScript."""
 
-    scan = _text("Scan", autofocus=True, placeholder="Scan or type, then Enter")
+    # data-wc-refocus: warecache.js empties and focuses it when a request fails outright.
+    scan = _text(
+        "Scan",
+        ScanInput,
+        autofocus=True,
+        placeholder="Scan or type, then Enter",
+        **{"data-wc-refocus": ""},
+    )
     part = _text("Part (IPN)")
     location = _text("Location")
     to_location = _text("To location")
@@ -103,6 +132,8 @@ class ScanStepForm(BootstrapFormMixin, forms.Form):
         self.operation = operation
         self.recognised = ""
         self.awaiting_confirmation = False
+        self.asking_again = ""  # a slot a refusal emptied, to be asked for by name
+        self._stock_rows: list[StockBalance] | None = None
         if "to_location" not in operation.slots:
             del self.fields["to_location"]
         else:
@@ -161,6 +192,10 @@ class ScanStepForm(BootstrapFormMixin, forms.Form):
         if not text:
             return
         data = self.cleaned_data
+        # While the page lists where the part is, one digit is a row's number.
+        if _ROW_NUMBER.fullmatch(text) and self.stock_rows():
+            self._choose_row(int(text))
+            return
         things_done = all(data.get(slot) for slot in self.operation.slots if slot != "quantity")
         number, refusal = _number(text)
         if (number is not None or refusal) and things_done and data.get("quantity") is None:
@@ -179,8 +214,40 @@ class ScanStepForm(BootstrapFormMixin, forms.Form):
         slot = scanned.kind
         if slot == "location" and "to_location" in self.fields and data.get("location"):
             slot = "to_location"
+            if scanned.obj.pk == data["location"].pk:
+                # Refused here rather than by the service after the quantity is typed.
+                self.add_error(
+                    "scan",
+                    f"{scanned.obj.code} is where the stock comes from: "
+                    "scan the location to move it to.",
+                )
+                return
         data[slot] = scanned.obj
         self.recognised = f"{self.fields[slot].label}: {labels.key_of(scanned.obj)}"
+
+    def stock_rows(self) -> list[StockBalance]:
+        """Where the part is on hand, FIFO suggestion first, while the page lists it (pick and
+        move, until the location is chosen); read once per form."""
+        if not self.operation.lists_stock(self.cleaned_data):
+            return []
+        if self._stock_rows is None:
+            self._stock_rows = stock_queries.stock_to_take(self.cleaned_data["part"])
+        return self._stock_rows
+
+    def _choose_row(self, number: int) -> None:
+        choices = self.stock_rows()[:STOCK_CHOICES]
+        if number > len(choices):
+            self.add_error(
+                "scan",
+                f"There is no row {number}: type a number from 1 to {len(choices)}, "
+                "or scan a location.",
+            )
+            return
+        row = choices[number - 1]
+        self.cleaned_data["location"], self.cleaned_data["lot"] = row.location, row.lot
+        self._stock_rows = None  # the location is chosen: the list is done
+        lot = f", lot {row.lot.name}" if row.lot else ""
+        self.recognised = f"row {number}: {self.fields['location'].label} {row.location.code}{lot}"
 
     def _take_quantity(self, text: str, number: Decimal | None, refusal: str) -> None:
         """A number scanned or typed into the scan box. One that looks like a barcode (a
@@ -208,8 +275,30 @@ class ScanStepForm(BootstrapFormMixin, forms.Form):
     def prompt(self) -> str:
         if self.awaiting_confirmation:
             return PROMPTS["confirm"]
+        if self.asking_again == "quantity":
+            return PROMPTS["new_quantity"]
         missing = self.missing()
-        return PROMPTS[missing[0]] if missing else "Press Enter to confirm."
+        wanted = self.asking_again or (missing[0] if missing else "")
+        if not wanted:
+            return "Press Enter to confirm."
+        if wanted == "location" and self.stock_rows():
+            return PROMPTS["choose"]
+        return PROMPTS[wanted]
+
+    def ask_again(self, refusal: ServiceError) -> None:
+        """Empty the slots a service's refusal is about, so the next step asks for them: after
+        an over-pick or a quantity the rule refuses, Enter alone would only send the refused
+        quantity again. A refusal about no slot (not enough stock, a reused key) empties the
+        quantity; one about the location that would receive stock (full, archived, ...)
+        empties that location."""
+        named = set(refusal.errors or {})
+        if (refusal.code or "").startswith("location_"):
+            named.add("to_location" if "to_location" in self.fields else "location")
+        slots = [slot for slot in (*self.operation.slots, "lot") if slot in named]
+        for slot in slots or ["quantity"]:
+            self.cleaned_data[slot] = None
+        self.cleaned_data["unconfirmed"] = ""
+        self.asking_again = (slots or ["quantity"])[0]
 
     def state(self) -> dict[str, str]:
         """The slots as the form's own field values, for the next step."""

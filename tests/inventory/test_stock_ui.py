@@ -1,6 +1,8 @@
 """The clerk UI of stock: the scanner pages, the location browser, low stock and the part's
 stock fragment."""
 
+import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,6 +14,8 @@ from django.urls import reverse
 from config.core.models import IdempotencyRecord
 from config.core.roles import Role
 from inventory.models import Lot, StockMovement, StorageLocation
+from inventory.stock import queries
+from inventory.stock.views import scan as scan_views
 from tests.conftest import make_user
 from tests.inventory.stock_helpers import (
     assert_ledger_matches_balances,
@@ -55,6 +59,29 @@ def next_state(form) -> dict:
     if form.is_bound:
         return {name: form[name].value() or "" for name in form.fields}
     return {name: form.initial.get(name, "") for name in form.fields}
+
+
+def scan_box(html: str) -> str:
+    """The scan box's <input> tag, as the browser receives it."""
+    return re.search(r'<input type="text" name="scan"[^>]*>', html).group(0)
+
+
+def prompt_of(html: str) -> str:
+    """The big label above the scan box: what the page asks for next."""
+    return re.search(r'<label class="form-label fs-5" for="id_scan">([^<]*)</label>', html)[1]
+
+
+def stock_list(html: str) -> list[tuple[str, str, str]]:
+    """The rows of "where the part is on hand": (number, location code, lot or "no lot")."""
+    section = re.search(r'<section class="mb-3 wc-scan-stock".*?</section>', html, re.S)
+    if section is None:
+        return []
+    rows = re.findall(
+        r"<kbd>(\d)</kbd></td>\s*<td[^>]*>.*?<code>([^<]+)</code>.*?</td>\s*<td>(.*?)</td>",
+        section.group(0),
+        re.S,
+    )
+    return [(number, code, re.sub(r"<[^>]+>", "", lot)) for number, code, lot in rows]
 
 
 def test_the_urls_are_named():
@@ -350,3 +377,252 @@ def test_codes_are_found_whatever_their_case(clerk_browser):
     response, form = step(clerk_browser, "/stock/receive", "a1-03", next_state(form))
     response, form = step(clerk_browser, "/stock/receive", "2", next_state(form))
     assert "Received 2 x RES-00002 into A1-03." in response.content.decode()
+
+
+# Scanner pages: refusals ask again, with an empty scan box --------------------------------
+
+
+@pytest.mark.parametrize("scan", ["ZZ-99B", "x" * 201, "1e9"])
+def test_a_refused_scan_leaves_the_scan_box_empty_and_the_slots_kept(clerk_browser, scan):
+    part("RES-00001"), location("A1-03")
+    response, form = step(clerk_browser, "/stock/receive", scan, {"part": "RES-00001"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'class="invalid-feedback d-block"' in html  # the reason, under the scan box
+    box = scan_box(html)
+    assert "value=" not in box and "autofocus" in box
+    # The next scan is read on its own, not appended to the refused one.
+    response, form = step(clerk_browser, "/stock/receive", "A1-03", next_state(form))
+    assert response.status_code == 200
+    assert prompt_of(response.content.decode()) == "Type the quantity and press Enter."
+
+
+def test_an_unknown_scan_says_so_and_the_page_still_asks_for_the_same_slot(clerk_browser):
+    part("RES-00001"), location("A1-03")
+    response, _form = step(clerk_browser, "/stock/receive", "ZZ-99B", {"part": "RES-00001"})
+    html = response.content.decode()
+    assert "Nothing is known as “ZZ-99B”" in html
+    assert prompt_of(html) == "Scan a location label or type a location code."
+    assert "ZZ-99B" not in scan_box(html)
+
+
+@pytest.mark.parametrize(
+    ("scan", "reason"),
+    [
+        ("5", "Only 3 of RES-00001 on hand at A1-03; cannot take 5."),
+        ("-5", "must be greater than zero"),
+        ("0", "must be greater than zero"),
+        ("2.5", "must be a whole number: RES-00001 is counted in pieces"),
+    ],
+)
+def test_a_refused_pick_quantity_asks_for_a_new_quantity(clerk_browser, scan, reason):
+    resistor, shelf = part("RES-00001"), location("A1-03")
+    receive(resistor, shelf, 3)
+    state = {"part": "RES-00001", "location": "A1-03", "nonce": "pick-1"}
+    response, form = step(clerk_browser, "/stock/pick", scan, state)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert reason in html
+    assert prompt_of(html) == "Type a new quantity and press Enter."
+    assert "Press Enter to confirm" not in html
+    assert "value=" not in scan_box(html)
+    retry = next_state(form)
+    assert retry["quantity"] == "" and retry["part"] == "RES-00001"
+    # Enter on its own does not send the refused quantity again: the page still asks.
+    response, form = step(clerk_browser, "/stock/pick", "", retry)
+    assert response.status_code == 200
+    assert prompt_of(response.content.decode()) == "Type the quantity and press Enter."
+    assert on_hand(resistor, shelf) == 3
+    response, _form = step(clerk_browser, "/stock/pick", "2", next_state(form))
+    assert "Picked 2 x RES-00001 from A1-03. 1 left there." in response.content.decode()
+    assert_ledger_matches_balances()
+
+
+def test_a_move_to_its_own_source_is_refused_when_the_destination_is_scanned(clerk_browser):
+    resistor, a = part("RES-00001"), location("A")
+    location("B")
+    receive(resistor, a, 10)
+    state = {"part": "RES-00001", "location": "A"}
+    response, form = step(clerk_browser, "/stock/move", "A", state)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "A is where the stock comes from: scan the location to move it to." in html
+    assert prompt_of(html) == "Scan the destination location."
+    assert "value=" not in scan_box(html)
+    assert not IdempotencyRecord.objects.exists()  # refused before any commit
+    response, form = step(clerk_browser, "/stock/move", "B", next_state(form))
+    assert prompt_of(response.content.decode()) == "Type the quantity and press Enter."
+    response, _form = step(clerk_browser, "/stock/move", "4", next_state(form))
+    assert "Moved 4 x RES-00001 from A to B." in response.content.decode()
+
+
+def test_a_destination_that_refuses_stock_is_asked_for_again(clerk_browser):
+    resistor, a = part("RES-00001"), location("A")
+    location("FULL", is_full=True), location("B")
+    receive(resistor, a, 10)
+    state = {"part": "RES-00001", "location": "A", "to_location": "FULL"}
+    response, form = step(clerk_browser, "/stock/move", "4", state)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "FULL is marked full." in html
+    assert prompt_of(html) == "Scan the destination location."
+    retry = next_state(form)
+    assert retry["to_location"] == "" and retry["quantity"] == "4"
+    response, _form = step(clerk_browser, "/stock/move", "B", retry)
+    assert "Moved 4 x RES-00001 from A to B." in response.content.decode()
+
+
+# Scanner pages: where the part is, on pick and move ----------------------------------------
+
+
+@pytest.fixture
+def stocked_in_places():
+    """RES-00001 in five places: two without a lot, three lots (expiring soon, later, never)."""
+    resistor = part("RES-00001")
+    never = location("C-NEVER")
+    receive(resistor, never, 4, new_lot={"name": "L-NEVER"})  # the oldest lot
+    receive(
+        resistor, location("B-LATE"), 5, new_lot={"name": "L-LATE", "expiry_date": date(2031, 1, 1)}
+    )
+    receive(
+        resistor, location("A-SOON"), 6, new_lot={"name": "L-SOON", "expiry_date": date(2030, 1, 1)}
+    )
+    receive(resistor, location("Z-LOOSE"), 7)
+    receive(resistor, location("Y-LOOSE"), 8)
+    return resistor
+
+
+def test_picking_lists_where_the_part_is_in_fifo_order(clerk_browser, stocked_in_places):
+    response, _form = step(clerk_browser, "/stock/pick", "RES-00001")
+    html = response.content.decode()
+    assert (
+        prompt_of(html) == "Scan the location to take it from, or type the number of a row below."
+    )
+    assert stock_list(html) == [
+        ("1", "Y-LOOSE", "no lot"),
+        ("2", "Z-LOOSE", "no lot"),
+        ("3", "A-SOON", "L-SOON"),
+        ("4", "B-LATE", "L-LATE"),
+        ("5", "C-NEVER", "L-NEVER"),
+    ]
+    assert html.count("first out") == 1
+    assert '<time datetime="2030-01-01">' in html and '<td class="text-end">8</td>' in html
+
+
+def test_the_first_suggestion_is_what_the_ledger_takes_first(clerk_browser):
+    resistor, shelf = part("RES-00001"), location("A")
+    receive(resistor, shelf, 2, new_lot={"name": "L-LATE", "expiry_date": date(2031, 1, 1)})
+    receive(resistor, shelf, 2, new_lot={"name": "L-SOON", "expiry_date": date(2030, 1, 1)})
+    receive(resistor, shelf, 2)
+    suggested = [(b.lot.name if b.lot else None) for b in queries.stock_to_take(resistor)]
+    assert suggested == [None, "L-SOON", "L-LATE"]
+    # A pick without a lot, of all but one, drains the rows in the order they were listed.
+    step(clerk_browser, "/stock/pick", "5", {"part": "RES-00001", "location": "A"})
+    left = {(b.lot.name if b.lot else None): b.quantity for b in queries.stock_to_take(resistor)}
+    assert left == {"L-LATE": 1}
+
+
+def test_one_digit_picks_a_listed_row_its_location_and_lot(clerk_browser, stocked_in_places):
+    _r, form = step(clerk_browser, "/stock/pick", "RES-00001")
+    response, form = step(clerk_browser, "/stock/pick", "3", next_state(form))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Got it — row 3: Location A-SOON, lot L-SOON." in html
+    assert prompt_of(html) == "Type the quantity and press Enter."
+    assert stock_list(html) == []  # chosen: the list is gone
+    assert "On hand at A-SOON in lot L-SOON" in html
+    response, _form = step(clerk_browser, "/stock/pick", "2", next_state(form))
+    assert "Picked 2 x RES-00001 from A-SOON. 4 left there." in response.content.decode()
+    assert StockMovement.objects.filter(operation="remove").get().lot.name == "L-SOON"
+
+
+def test_a_scanned_location_still_picks_a_place(clerk_browser, stocked_in_places):
+    _r, form = step(clerk_browser, "/stock/pick", "RES-00001")
+    response, form = step(clerk_browser, "/stock/pick", "B-LATE", next_state(form))
+    assert prompt_of(response.content.decode()) == "Type the quantity and press Enter."
+    assert form.initial["location"] == "B-LATE"
+
+
+def test_a_row_number_not_listed_is_refused(clerk_browser, stocked_in_places):
+    _r, form = step(clerk_browser, "/stock/pick", "RES-00001")
+    response, form = step(clerk_browser, "/stock/pick", "7", next_state(form))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "There is no row 7: type a number from 1 to 5, or scan a location." in html
+    assert len(stock_list(html)) == 5  # still listed, to choose again
+    assert "value=" not in scan_box(html)
+
+
+def test_a_part_on_hand_nowhere_says_so(clerk_browser):
+    part("RES-00001")
+    response, _form = step(clerk_browser, "/stock/pick", "RES-00001")
+    html = response.content.decode()
+    assert "None on hand anywhere." in html
+    assert prompt_of(html) == "Scan a location label or type a location code."
+
+
+def test_the_list_shows_nine_numbered_rows_and_counts_the_rest(clerk_browser):
+    resistor = part("RES-00001")
+    for n in range(12):
+        receive(resistor, location(f"L{n:02}"), n + 1)
+    html = clerk_browser.get("/stock/pick", {"part": "RES-00001"}).content.decode()
+    assert [number for number, _code, _lot in stock_list(html)] == list("123456789")
+    assert "And 3 more places, later in that order: scan the location to use one." in html
+
+
+def test_receiving_and_counting_list_no_places(clerk_browser, stocked_in_places):
+    for page in ("/stock/receive", "/stock/count"):
+        response, _form = step(clerk_browser, page, "RES-00001")
+        assert stock_list(response.content.decode()) == [], page
+
+
+def test_moving_lists_the_places_and_labels_the_source_on_hand(clerk_browser, stocked_in_places):
+    _r, form = step(clerk_browser, "/stock/move", "RES-00001")
+    assert stock_list(_r.content.decode())[0] == ("1", "Y-LOOSE", "no lot")
+    response, form = step(clerk_browser, "/stock/move", "1", next_state(form))
+    html = response.content.decode()
+    assert prompt_of(html) == "Scan the destination location."
+    assert re.search(r"On hand at Y-LOOSE</dt>\s*<dd[^>]*>8</dd>", html)
+    response, form = step(clerk_browser, "/stock/move", "Z-LOOSE", next_state(form))
+    html = response.content.decode()
+    assert re.search(r"On hand at Y-LOOSE</dt>\s*<dd[^>]*>8</dd>", html)  # the source's
+    response, _form = step(clerk_browser, "/stock/move", "3", next_state(form))
+    assert "Moved 3 x RES-00001 from Y-LOOSE to Z-LOOSE." in response.content.decode()
+
+
+def test_the_list_costs_the_same_queries_for_one_place_or_many(clerk_browser):
+    few, many = part("RES-00001"), part("RES-00002")
+    receive(few, location("A"), 1)
+    for n in range(20):
+        receive(many, location(f"L{n}"), n + 1, new_lot={"name": f"LOT-{n}"})
+
+    def queries_to_list(ipn: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = clerk_browser.post("/stock/pick", {"scan": ipn}, **HTMX)
+        assert len(stock_list(response.content.decode())) == (1 if ipn == "RES-00001" else 9)
+        return len(captured)
+
+    assert queries_to_list("RES-00001") == queries_to_list("RES-00002")
+
+
+# Scanner pages: who may use them ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["receive", "pick", "move", "count"])
+def test_the_scanner_pages_are_for_viewers_and_their_steps_for_clerks(name):
+    assert getattr(scan_views, name).required_role == Role.VIEWER
+
+
+def test_a_visitor_who_is_not_logged_in_is_sent_to_log_in_and_changes_nothing(client):
+    part("RES-00001"), location("A")
+    response = client.get("/stock/pick")
+    assert response.status_code == 302 and response["Location"].startswith("/login")
+    response = client.post("/stock/receive", {"part": "RES-00001", "location": "A", "scan": "1"})
+    assert response.status_code == 302 and response["Location"].startswith("/login")
+    assert not StockMovement.objects.exists()
+
+
+def test_a_viewer_cannot_step_through_htmx_either(viewer_browser):
+    part("RES-00001"), location("A")
+    response = viewer_browser.post("/stock/receive", {"scan": "RES-00001"}, **HTMX)
+    assert response.status_code == 403

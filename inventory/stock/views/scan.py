@@ -4,14 +4,13 @@ slot, and the step that fills the last slot calls the ledger service. The slots 
 form (no session), so every page also works as a plain form without JavaScript.
 
 The commit runs under an idempotency key carried by the form, so a double Enter or a resent
-form receives once; a refusal shows the service's sentence above the form and changes
-nothing (each service is one transaction)."""
+form receives once; a refusal shows the service's sentence above the form, changes nothing
+(each service is one transaction) and asks again for what it refused. Pick and move list
+where the part is, the ledger's FIFO choice first; a row's number picks it."""
 
 import uuid
 from decimal import Decimal
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
@@ -21,11 +20,11 @@ from config.core.actors import Actor
 from config.core.errors import ServiceError, error_body
 from config.core.forms import apply_service_error
 from config.core.roles import Role, require_role
-from config.core.ui import UNPROCESSABLE, wants_fragment
-from inventory.models import StockStatus
+from config.core.ui import UNPROCESSABLE, role_required, wants_fragment
+from inventory.models import Lot, StockStatus
 from inventory.stock import queries
 from inventory.stock import services as ledger
-from inventory.stock.forms import OPERATIONS, PROMPTS, Operation, ScanStepForm
+from inventory.stock.forms import OPERATIONS, PROMPTS, STOCK_CHOICES, Operation, ScanStepForm
 from inventory.templatetags.stock_tags import qty
 
 # The services name the count "counted" and the move's source "from_location"; the form
@@ -33,8 +32,11 @@ from inventory.templatetags.stock_tags import qty
 FIELD_OF_SERVICE_ERROR = {"counted": "quantity", "from_location": "location"}
 
 
-def _on_hand(part, location) -> Decimal:
-    totals = queries.totals_by_status(queries.balances().filter(part=part, location=location))
+def _on_hand(part, location, lot: Lot | None = None) -> Decimal:
+    balances = queries.balances().filter(part=part, location=location)
+    if lot is not None:
+        balances = balances.filter(lot=lot)
+    totals = queries.totals_by_status(balances)
     return totals.get(StockStatus.ON_HAND, Decimal(0))
 
 
@@ -85,22 +87,29 @@ def _render(
     operation: Operation,
     form: ScanStepForm,
     *,
-    slots: dict | None = None,
-    prompt: str = PROMPTS["part"],
+    step: ScanStepForm | None = None,
     notice: tuple[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    slots = slots or {}
+    """The page, or for htmx its form: ``form`` is the form to fill next and ``step`` the
+    form that read this request (cleaned), whose slots, prompt and stock list are shown."""
+    slots = step.cleaned_data if step is not None else {}
+    stock_rows = step.stock_rows() if step is not None else []
     on_hand_here = None
     if slots.get("part") and slots.get("location"):
-        on_hand_here = _on_hand(slots["part"], slots["location"])
+        # A lot being created on receipt (a name, not yet a Lot) holds nothing yet.
+        lot = slots.get("lot") if isinstance(slots.get("lot"), Lot) else None
+        on_hand_here = _on_hand(slots["part"], slots["location"], lot)
     context = {
         "operation": operation,
         "operations": OPERATIONS.values(),
         "form": form,
         "slots": slots,
+        "lists_stock": operation.lists_stock(slots),
+        "stock_rows": stock_rows[:STOCK_CHOICES],
+        "stock_more": max(len(stock_rows) - STOCK_CHOICES, 0),
         "on_hand_here": on_hand_here,
-        "prompt": prompt,
+        "prompt": step.prompt() if step is not None else PROMPTS["part"],
         "notice": notice,
         "can_write": request.user.has_role(Role.CLERK),
     }
@@ -142,34 +151,23 @@ def _commit(request: HttpRequest, operation: Operation, form: ScanStepForm) -> H
         return _render(
             request, operation, ScanStepForm(operation=operation), notice=("success", message)
         )
-    # Refused: show why, keep the slots, and take a new key so the corrected form can run.
-    retry = ScanStepForm({**state, "nonce": uuid.uuid4().hex}, operation=operation)
+    # Refused: show why, keep the slots but the refused ones (asked for again), and take a
+    # new key so the corrected form can run.
+    refusal = _service_error(body)
+    form.ask_again(refusal)
+    retry = ScanStepForm({**form.state(), "nonce": uuid.uuid4().hex}, operation=operation)
     retry.is_valid()
-    apply_service_error(retry, _service_error(body))
-    return _render(
-        request,
-        operation,
-        retry,
-        slots=form.cleaned_data,
-        prompt=form.prompt(),
-        status=UNPROCESSABLE,
-    )
+    apply_service_error(retry, refusal)
+    return _render(request, operation, retry, step=form, status=UNPROCESSABLE)
 
 
 def _step(request: HttpRequest, operation: Operation) -> HttpResponse:
     form = ScanStepForm(request.POST, operation=operation)
     if not form.is_valid():
-        return _render(request, operation, form, status=UNPROCESSABLE)
+        return _render(request, operation, form, step=form, status=UNPROCESSABLE)
     form.apply_scan()
     if form.errors:
-        return _render(
-            request,
-            operation,
-            form,
-            slots=form.cleaned_data,
-            prompt=form.prompt(),
-            status=UNPROCESSABLE,
-        )
+        return _render(request, operation, form, step=form, status=UNPROCESSABLE)
     if form.missing():
         notice = ("info", f"Got it — {form.recognised}.") if form.recognised else None
         if form.awaiting_confirmation:
@@ -178,43 +176,38 @@ def _step(request: HttpRequest, operation: Operation) -> HttpResponse:
             request,
             operation,
             ScanStepForm(operation=operation, initial=form.state()),
-            slots=form.cleaned_data,
-            prompt=form.prompt(),
+            step=form,
             notice=notice,
         )
     return _commit(request, operation, form)
 
 
-def _page(request: HttpRequest, name: str) -> HttpResponse:
-    require_role(request, Role.VIEWER)
-    operation = OPERATIONS[name]
-    if request.method == "POST":
-        if not request.user.has_role(Role.CLERK):
-            raise PermissionDenied
-        return _step(request, operation)
+def _show(request: HttpRequest, operation: Operation) -> HttpResponse:
     # A link may preset slots (?part=RES-00001&location=A1): checked like a step.
     if not request.GET:
         return _render(request, operation, ScanStepForm(operation=operation))
     form = ScanStepForm(request.GET, operation=operation)
     if not form.is_valid():
-        return _render(request, operation, form, status=UNPROCESSABLE)
+        return _render(request, operation, form, step=form, status=UNPROCESSABLE)
     return _render(
-        request,
-        operation,
-        ScanStepForm(operation=operation, initial=form.state()),
-        slots=form.cleaned_data,
-        prompt=form.prompt(),
+        request, operation, ScanStepForm(operation=operation, initial=form.state()), step=form
     )
 
 
 def _view(name: str):
-    @require_http_methods(["GET", "POST"])
-    @login_required
-    def view(request: HttpRequest) -> HttpResponse:
-        return _page(request, name)
+    operation = OPERATIONS[name]
 
-    view.__name__ = name
-    view.__doc__ = f"The scanner page: {OPERATIONS[name].title.lower()} stock."
+    # Anyone who may see stock sees the page (read-only below clerk); a step changes stock.
+    @require_http_methods(["GET", "POST"])
+    @role_required(Role.VIEWER)
+    def view(request: HttpRequest) -> HttpResponse:
+        if request.method == "POST":
+            require_role(request, Role.CLERK)
+            return _step(request, operation)
+        return _show(request, operation)
+
+    view.__name__ = view.__qualname__ = name
+    view.__doc__ = f"The scanner page: {operation.title.lower()} stock."
     return view
 
 
