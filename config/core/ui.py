@@ -5,6 +5,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django_htmx.http import HttpResponseClientRedirect
 
 from .roles import Role, require_role
 
@@ -29,7 +30,12 @@ def role_required(role: Role) -> Callable:
         @wraps(view)
         def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+                login = redirect_to_login(request.get_full_path())
+                if request.htmx:
+                    # An htmx request would swap the login page into the fragment (a
+                    # session that expired on a scanner page): send the whole page there.
+                    return HttpResponseClientRedirect(login.url)
+                return login
             require_role(request, role)
             return view(request, *args, **kwargs)
 
