@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
 ]
 
+handler400 = "config.core.errors.handler400"
 handler404 = "config.core.errors.handler404"
 handler500 = "config.core.errors.handler500"

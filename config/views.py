@@ -11,11 +11,39 @@ from . import status
 from .core.schema import errors
 
 
+class DependencyHealthSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    latency_ms = serializers.FloatField(required=False, help_text="When it answered.")
+    error = serializers.CharField(required=False, help_text="When it failed: the error's kind.")
+
+
+class DatabaseHealthSerializer(DependencyHealthSerializer):
+    vendor = serializers.CharField(help_text="sqlite or postgresql.")
+
+
+class BrokerHealthSerializer(DependencyHealthSerializer):
+    transport = serializers.CharField(help_text="The Celery broker's transport.")
+
+
+class LoginThrottleHealthSerializer(serializers.Serializer):
+    degraded = serializers.BooleanField(
+        help_text="True while failed logins are counted per process, the cache being down."
+    )
+    store = serializers.ChoiceField(choices=["cache", "memory"])
+    backend = serializers.CharField(help_text="The cache's kind.")
+    error = serializers.CharField(required=False)
+    since = serializers.DateTimeField(required=False)
+    reason = serializers.CharField(required=False)
+
+
 class HealthCheckSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["ok", "degraded"])
     version = serializers.CharField()
-    database = serializers.DictField()
-    broker = serializers.DictField()
+    database = DatabaseHealthSerializer()
+    broker = BrokerHealthSerializer()
+    login_throttle = LoginThrottleHealthSerializer(
+        help_text="Reported only: it does not make the server degraded."
+    )
     uptime_seconds = serializers.FloatField()
 
 
@@ -42,7 +70,7 @@ class WorkerStatusSerializer(serializers.Serializer):
 
 
 class HealthCheckView(APIView):
-    public_actions = ("get",)
+    public_actions = ("get", "options")
     authentication_classes: list = []
 
     @extend_schema(
@@ -53,7 +81,9 @@ class HealthCheckView(APIView):
     )
     def get(self, request):
         body = status.health()
-        return Response(body, status=200 if body["status"] == "ok" else 503)
+        return Response(
+            HealthCheckSerializer(body).data, status=200 if body["status"] == "ok" else 503
+        )
 
 
 class WorkerStatusView(APIView):

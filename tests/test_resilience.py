@@ -168,7 +168,7 @@ def test_reads_stock_writes_and_the_health_check_work_while_redis_is_down(
     added = as_clerk.post(
         "/api/v1/stock/add", {"ipn": "RES-1", "location": "A1", "quantity": "5"}, format="json"
     )
-    assert added.status_code == 200, added.json()
+    assert added.status_code == 201, added.json()
     assert as_clerk.get("/api/v1/stock").status_code == 200
     assert as_clerk.get(f"/api/v1/parts/{resistor.part_type.slug}").status_code == 200
     health = as_clerk.get("/server/health_check")

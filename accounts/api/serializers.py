@@ -7,6 +7,8 @@ from ..models import ApiToken, User
 
 class UserSerializer(serializers.ModelSerializer):
     role = serializers.ChoiceField(choices=Role.choices, source="effective_role", read_only=True)
+    # Text, not an email format: an account may have no address (an empty string).
+    email = serializers.CharField(read_only=True, help_text="Email address, or empty.")
 
     class Meta:
         model = User

@@ -16,7 +16,8 @@ urlpatterns = [
     path("users/<str:uname>/role", users.as_view({"put": "role"}), name="user-role"),
     path(
         "users/<str:uname>/auth-methods",
-        users.as_view({"get": "auth_methods"}),
+        # A whole list, not a page (initkwargs, so the schema knows it too).
+        users.as_view({"get": "auth_methods"}, pagination_class=None),
         name="user-auth-methods",
     ),
     path("tokens", tokens.as_view({"get": "list", "post": "create"}), name="token-list"),

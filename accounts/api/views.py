@@ -18,7 +18,7 @@ from . import serializers as s
 
 
 class LoginView(APIView):
-    public_actions = ("post",)
+    public_actions = ("post", "options")
     authentication_classes: list = []
     throttle_classes: list = []
 
@@ -49,7 +49,7 @@ class LoginView(APIView):
 
 
 class AuthMethodsView(APIView):
-    public_actions = ("get",)
+    public_actions = ("get", "options")
     authentication_classes: list = []
 
     @extend_schema(
@@ -85,6 +85,22 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def is_self(self, request, obj) -> bool:
         return obj.pk == request.user.pk
+
+    @extend_schema(
+        operation_id="users_list",
+        responses={200: s.UserSerializer(many=True), **errors(401, 403)},
+        summary="All users (admins only).",
+    )
+    def list(self, request):
+        return super().list(request)
+
+    @extend_schema(
+        operation_id="users_retrieve",
+        responses={200: s.UserSerializer, **errors(401, 403, 404)},
+        summary="A user: yourself, or anyone as an admin.",
+    )
+    def retrieve(self, request, uname):
+        return super().retrieve(request, uname=uname)
 
     @extend_schema(
         operation_id="users_create",

@@ -4,8 +4,11 @@ Services raise :class:`ServiceError` subclasses; the API turns them into respons
 UI shows their ``detail`` inline, so both speak the same rules."""
 
 import logging
+from http import HTTPStatus
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -88,24 +91,43 @@ def error_body(detail: str, code: str, errors: dict | None = None, **extra) -> d
     return body
 
 
-def _flatten_validation(data) -> dict:
+def _flatten_validation(data, path: str = "") -> dict[str, list[str]]:
+    """DRF's nested validation errors as one level, {field: [messages]}, with the fields of
+    nested objects and list items named by their path (``new_lot.name``, ``keys.2.ipn``), as
+    the services name them (``info_keys.1.key``)."""
     if isinstance(data, dict):
-        return {
-            key: (
-                _flatten_validation(value)
-                if isinstance(value, dict)
-                else [str(item) for item in value]
-                if isinstance(value, list)
-                else [str(value)]
-            )
-            for key, value in data.items()
-        }
-    if isinstance(data, list):
-        return {"non_field_errors": [str(item) for item in data]}
-    return {"non_field_errors": [str(data)]}
+        flat: dict[str, list[str]] = {}
+        for key, value in data.items():
+            # An object's own errors (DRF's non_field_errors) are named by the object's path.
+            inner = path if path and key == "non_field_errors" else f"{path}.{key}".lstrip(".")
+            flat.update(_flatten_validation(value, inner))
+        return flat
+    if isinstance(data, list) and any(isinstance(item, dict | list) for item in data):
+        flat = {}
+        for index, item in enumerate(data):
+            flat.update(_flatten_validation(item, f"{path}.{index}" if path else str(index)))
+        return flat
+    messages = data if isinstance(data, list) else [data]
+    return {path or "non_field_errors": [str(message) for message in messages]}
+
+
+def too_large_body() -> dict:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return error_body(
+        f"The request body is larger than this server accepts ({limit:,} bytes).", "too_large"
+    )
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        return Response(too_large_body(), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, SuspiciousOperation):
+        # Django logs these to django.security.<kind> and answers 400; so do we, in our shape.
+        logging.getLogger(f"django.security.{type(exc).__name__}").warning(str(exc))
+        return Response(
+            error_body("The request is malformed.", "bad_request"),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, ServiceError):
         response = Response(
             error_body(exc.detail, exc.code, exc.errors, **exc.extra), status=exc.status_code
@@ -134,8 +156,62 @@ def api_exception_handler(exc, context):
     return response
 
 
+API_PREFIXES = ("/api/", "/auth/", "/server/")
+
+# What Django's own answers mean, for the statuses it gives without DRF (handlers, middleware,
+# its debug pages).
+_DJANGO_ERRORS = {
+    400: ("The request is malformed.", "bad_request"),
+    403: ("You do not have permission to perform this action.", "permission_denied"),
+    404: ("Not found.", "not_found"),
+    405: ("Method not allowed.", "method_not_allowed"),
+    413: ("The request body is too large.", "too_large"),
+    500: ("The server failed to handle this request.", "server_error"),
+}
+# Headers of Django's answer that still hold for ours.
+_KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
 def _wants_json(request) -> bool:
-    return request.path.startswith(("/api/", "/auth/", "/server/"))
+    return request.path.startswith(API_PREFIXES)
+
+
+def _is_json(response) -> bool:
+    media_type = response.get("Content-Type", "").split(";")[0].strip()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+class ApiErrorsMiddleware:
+    """Under the API's paths every error is JSON in the one shape, whoever answered it: with
+    DEBUG on, Django answers unknown paths, failures and refused requests with HTML debug
+    pages (handler404/handler500 are only used with DEBUG off). The traceback of a failure is
+    still logged by Django (django.request) before it gets here."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code < 400 or not _wants_json(request) or _is_json(response):
+            return response
+        detail, code = _DJANGO_ERRORS.get(
+            response.status_code, (HTTPStatus(response.status_code).phrase + ".", "error")
+        )
+        answer = JsonResponse(error_body(detail, code), status=response.status_code)
+        for header in _KEPT_HEADERS:
+            if header in response:
+                answer[header] = response[header]
+        return answer
+
+
+def handler400(request, exception=None):
+    if _wants_json(request):
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse(too_large_body(), status=413)
+        return JsonResponse(error_body(*_DJANGO_ERRORS[400]), status=400)
+    from django.views.defaults import bad_request
+
+    return bad_request(request, exception)
 
 
 def handler404(request, exception=None):

@@ -307,7 +307,7 @@ def test_batch_keys_are_trimmed_and_a_blank_one_is_400(as_viewer, assortment):
     blank = [{"ptype": "resistor", "ipn": "R-2K2"}, {"ptype": "resistor", "ipn": ""}]
     response = as_viewer.post("/api/v1/parts/batch", {"keys": blank}, format="json")
     assert response.status_code == 400
-    assert "keys" in response.json()["errors"]
+    assert "keys.1.ipn" in response.json()["errors"]
 
 
 def test_batch_of_more_than_1000_keys_is_400(as_viewer):

@@ -58,7 +58,7 @@ def test_eight_clients_removing_one_each_never_oversell(clerk_secrets):
         return statuses
 
     total = sum(run_clients(CLIENTS, job), Counter())
-    assert total == {200: 500, 409: 300}, f"{connection.vendor}: {total}"
+    assert total == {201: 500, 409: 300}, f"{connection.vendor}: {total}"
     assert on_hand(resistor) == 0
     assert StockMovement.objects.filter(operation="remove").count() == 500
     assert_ledger_matches_balances()
@@ -97,8 +97,8 @@ def test_mixed_adds_removes_and_moves_keep_the_invariants(clerk_secrets):
         return statuses
 
     total = sum(run_clients(CLIENTS, job), Counter())
-    assert set(total) <= {200, 409}, total
-    assert total[200] > 0
+    assert set(total) <= {201, 409}, total
+    assert total[201] > 0
     assert_ledger_matches_balances()
 
 
@@ -118,7 +118,7 @@ def test_the_same_idempotency_key_sent_concurrently_writes_one_movement(clerk_se
         return response.status_code, response.json()
 
     results = run_clients(CLIENTS, job)
-    assert {status for status, _ in results} == {200}
+    assert {status for status, _ in results} == {201}
     assert len({body["operation_id"] for _, body in results}) == 1
     assert StockMovement.objects.filter(operation="remove").count() == 1
     assert on_hand(resistor) == 7

@@ -35,11 +35,11 @@ def test_receive_writes_a_movement_and_returns_the_balance(as_clerk, shelf, resi
             "comment": "reel from supplier",
         },
     )
-    assert response.status_code == 200, response.json()
+    assert response.status_code == 201, response.json()
     body = response.json()
     assert body["operation"] == "add"
     [movement] = body["movements"]
-    assert movement["quantity"] == "100.000000"
+    assert movement["quantity"] == "100"
     assert movement["currency"] == "EUR"
     assert movement["actor"] == {"kind": "token", "name": "carl", "token_label": "fixture-carl"}
     assert body["balances"] == [
@@ -50,7 +50,7 @@ def test_receive_writes_a_movement_and_returns_the_balance(as_clerk, shelf, resi
             "location_path": "A1",
             "lot": None,
             "status": "on_hand",
-            "quantity": "100.000000",
+            "quantity": "100",
             "updated_at": body["balances"][0]["updated_at"],
         }
     ]
@@ -70,7 +70,7 @@ def test_receive_into_a_new_lot(as_clerk, shelf, resistor):
             "new_lot": {"expiry_date": "2027-01-01", "reference": "PO-7"},
         },
     )
-    assert response.status_code == 200, response.json()
+    assert response.status_code == 201, response.json()
     lot = Lot.objects.get()
     assert lot.name.startswith("LOT-")
     assert lot.reference == "PO-7"
@@ -105,9 +105,9 @@ def test_remove_takes_the_oldest_lot_first(as_clerk, shelf, resistor):
     receive(resistor, shelf, 10, lot=new)
     receive(resistor, shelf, 4, lot=old)
     response = post(as_clerk, "remove", {"ipn": "RES-1", "location": "A1", "quantity": 6})
-    assert response.status_code == 200
+    assert response.status_code == 201
     taken = {m["lot"]: m["quantity"] for m in response.json()["movements"]}
-    assert taken == {"OLD": "-4.000000", "NEW": "-2.000000"}
+    assert taken == {"OLD": "-4", "NEW": "-2"}
     assert_ledger_matches_balances()
 
 
@@ -128,7 +128,7 @@ def test_pieces_must_be_whole_but_metres_may_be_fractional(as_clerk, shelf, resi
     part("WIRE-1", unit_of_measure="m")
     assert (
         post(as_clerk, "add", {"ipn": "WIRE-1", "location": "A1", "quantity": "1.5"}).status_code
-        == 200
+        == 201
     )
 
 
@@ -152,13 +152,13 @@ def test_operation_bodies_do_not_share_validation_state(as_clerk, shelf, resisto
     receive(resistor, shelf, 10)
     bad = {"ipn": "NOPE", "location": "A1", "quantity": "abc", "comment": "x" * 501}
     good = {"ipn": "RES-1", "location": "A1", "quantity": "1"}
-    for body, status in [(bad, 400), (good, 200), (bad, 400), (good, 200)]:
+    for body, status in [(bad, 400), (good, 201), (bad, 400), (good, 201)]:
         response = post(as_clerk, "remove", body)
         assert response.status_code == status, response.json()
         if status == 400:
             assert set(response.json()["errors"]) == {"ipn", "quantity", "comment"}
         else:
-            assert response.json()["balances"][0]["quantity"] in {"9.000000", "8.000000"}
+            assert response.json()["balances"][0]["quantity"] in {"9", "8"}
     assert on_hand(resistor, shelf) == 8
 
 
@@ -171,9 +171,9 @@ def test_move_keeps_lots_and_the_ledger_balanced(as_clerk, shelf, resistor):
         "move",
         {"ipn": "RES-1", "from_location": "A1", "to_location": "B2", "quantity": 4},
     )
-    assert response.status_code == 200, response.json()
+    assert response.status_code == 201, response.json()
     moved = [(m["location"], m["lot"], m["quantity"]) for m in response.json()["movements"]]
-    assert moved == [("A1", "L1", "-4.000000"), ("B2", "L1", "4.000000")]
+    assert moved == [("A1", "L1", "-4"), ("B2", "L1", "4")]
     assert len({m["operation_id"] for m in response.json()["movements"]}) == 1
     assert_ledger_matches_balances()
 
@@ -192,7 +192,7 @@ def test_move_can_split_into_a_new_lot(as_clerk, shelf, resistor):
             "new_lot": {"name": "L1-split"},
         },
     )
-    assert response.status_code == 200, response.json()
+    assert response.status_code == 201, response.json()
     assert response.json()["movements"][-1]["lot"] == "L1-split"
 
 
@@ -209,7 +209,7 @@ def test_move_to_the_same_place_is_400(as_clerk, shelf, resistor):
 def test_adjust_records_the_difference(as_clerk, shelf, resistor):
     receive(resistor, shelf, 10)
     response = post(as_clerk, "adjust", {"ipn": "RES-1", "location": "A1", "counted": 7})
-    assert [m["quantity"] for m in response.json()["movements"]] == ["-3.000000"]
+    assert [m["quantity"] for m in response.json()["movements"]] == ["-3"]
     same = post(as_clerk, "adjust", {"ipn": "RES-1", "location": "A1", "counted": 7})
     assert same.json()["movements"] == []
     assert on_hand(resistor) == 7
@@ -222,7 +222,7 @@ def test_adjust_asks_for_the_lot_when_several_are_there(as_clerk, shelf, resisto
     assert response.status_code == 400
     assert response.json()["code"] == "lot_required"
     ok = post(as_clerk, "adjust", {"ipn": "RES-1", "location": "A1", "counted": 7, "lot": "L2"})
-    assert ok.status_code == 200
+    assert ok.status_code == 201
 
 
 def test_status_moves_quantity_between_statuses(as_clerk, shelf, resistor):
@@ -238,9 +238,9 @@ def test_status_moves_quantity_between_statuses(as_clerk, shelf, resistor):
             "to_status": "reserved",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 201
     statuses = {b["status"]: b["quantity"] for b in response.json()["balances"]}
-    assert statuses == {"on_hand": "6.000000", "reserved": "4.000000"}
+    assert statuses == {"on_hand": "6", "reserved": "4"}
     too_much = post(
         as_clerk,
         "status",
@@ -278,7 +278,7 @@ def test_single_part_location_refuses_a_second_part(as_clerk, resistor):
     assert response.status_code == 409
     assert response.json()["code"] == "location_single_part"
     assert (
-        post(as_clerk, "add", {"ipn": "RES-1", "location": "BIN", "quantity": 1}).status_code == 200
+        post(as_clerk, "add", {"ipn": "RES-1", "location": "BIN", "quantity": 1}).status_code == 201
     )
 
 
@@ -300,7 +300,7 @@ def test_idempotency_key_replays_the_first_response(as_clerk, shelf, resistor):
     body = {"ipn": "RES-1", "location": "A1", "quantity": 2}
     first = post(as_clerk, "remove", body, HTTP_IDEMPOTENCY_KEY="k-1")
     second = post(as_clerk, "remove", body, HTTP_IDEMPOTENCY_KEY="k-1")
-    assert first.status_code == second.status_code == 200
+    assert first.status_code == second.status_code == 201
     assert first.json() == second.json()
     assert second["Idempotent-Replayed"] == "true"
     assert StockMovement.objects.filter(operation="remove").count() == 1

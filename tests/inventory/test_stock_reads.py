@@ -38,8 +38,8 @@ def path(p, tail):
 def test_part_stock_shows_each_location_and_lot_per_status(as_viewer, stocked):
     body = as_viewer.get(path(stocked, "stock")).json()
     rows = {(r["location"], r["lot"]): (r["on_hand"], r["reserved"]) for r in body["rows"]}
-    assert rows == {("A1", None): ("7.000000", "0.000000"), ("B1", "L1"): ("3.000000", "2.000000")}
-    assert body["totals"]["on_hand"] == "10.000000"
+    assert rows == {("A1", None): ("7", "0"), ("B1", "L1"): ("3", "2")}
+    assert body["totals"]["on_hand"] == "10"
 
 
 def test_history_has_a_running_on_hand_balance_newest_first(as_viewer, stocked):
@@ -48,11 +48,11 @@ def test_history_has_a_running_on_hand_balance_newest_first(as_viewer, stocked):
     # A status change writes its two movements at the same instant: the later one (by id)
     # comes first.
     assert running == [
-        ("status", "reserved", "2.000000", "10.000000"),
-        ("status", "on_hand", "-2.000000", "10.000000"),
-        ("remove", "on_hand", "-3.000000", "12.000000"),
-        ("add", "on_hand", "5.000000", "15.000000"),
-        ("add", "on_hand", "10.000000", "10.000000"),
+        ("status", "reserved", "2", "10"),
+        ("status", "on_hand", "-2", "10"),
+        ("remove", "on_hand", "-3", "12"),
+        ("add", "on_hand", "5", "15"),
+        ("add", "on_hand", "10", "10"),
     ]
 
 
@@ -77,7 +77,7 @@ def test_history_pages_carry_the_running_balance_on(as_viewer, stocked, since):
     assert [(m["id"], m["running_on_hand"]) for m in paged] == [
         (m["id"], m["running_on_hand"]) for m in whole["results"]
     ]
-    assert whole["results"][0]["running_on_hand"] == "13.000000"  # 10 + 3 received back
+    assert whole["results"][0]["running_on_hand"] == "13"  # 10 + 3 received back
 
 
 def test_history_time_range_carries_the_opening_balance(as_viewer):
@@ -90,9 +90,9 @@ def test_history_time_range_carries_the_opening_balance(as_viewer):
     since = (start + timedelta(days=1)).isoformat()
     response = as_viewer.get(path(resistor, "history"), {"since": since, "bucket": "day"})
     body = response.json()
-    assert [m["running_on_hand"] for m in body["results"]] == ["70.000000"]
-    assert [p["on_hand"] for p in body["series"]] == ["70.000000"]
-    assert body["series"][0]["taken"] == "30.000000"
+    assert [m["running_on_hand"] for m in body["results"]] == ["70"]
+    assert [p["on_hand"] for p in body["series"]] == ["70"]
+    assert body["series"][0]["taken"] == "30"
 
 
 def test_history_rejects_a_bad_time_and_bucket(as_viewer, stocked):
@@ -103,7 +103,7 @@ def test_history_rejects_a_bad_time_and_bucket(as_viewer, stocked):
 def test_stock_list_filters_and_totals(as_viewer, stocked):
     body = as_viewer.get("/api/v1/stock", {"ipn": "RES-1"}).json()
     assert body["count"] == 3
-    assert body["totals"] == {"on_hand": "10.000000", "reserved": "2.000000"}
+    assert body["totals"] == {"on_hand": "10", "reserved": "2"}
     only_b1 = as_viewer.get("/api/v1/stock", {"location": "B1", "status": "reserved"}).json()
     assert [(r["location"], r["status"]) for r in only_b1["results"]] == [("B1", "reserved")]
 
@@ -123,9 +123,9 @@ def test_low_stock_reports_shortfall_and_what_is_on_order(as_viewer, stocked):
     [row] = as_viewer.get("/api/v1/reports/low-stock").json()["results"]
     assert (row["ipn"], row["on_hand"], row["shortfall"], row["on_order"]) == (
         "RES-1",
-        "10.000000",
-        "90.000000",
-        "40.000000",
+        "10",
+        "90",
+        "40",
     )
 
 

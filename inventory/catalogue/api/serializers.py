@@ -5,6 +5,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.core.api_fields import ModelSerializer
 from inventory.catalogue import queries
 from inventory.catalogue.models import IPN_VALIDATOR
 from inventory.models import InfoKey, Part, PartType
@@ -20,7 +21,7 @@ INFO_HELP = (
 )
 
 
-class InfoKeySerializer(serializers.ModelSerializer):
+class InfoKeySerializer(ModelSerializer):
     # A plain string here so the schema has one enum for kinds (InfoKeyWriteRequest's).
     kind = serializers.CharField(
         read_only=True, help_text="text, number, quantity (has a unit), choice or boolean."
@@ -49,7 +50,7 @@ class InfoKeyWriteSerializer(serializers.Serializer):
     position = serializers.IntegerField(min_value=0, max_value=32767, required=False)
 
 
-class PartTypeSerializer(serializers.ModelSerializer):
+class PartTypeSerializer(ModelSerializer):
     info_keys = InfoKeySerializer(many=True, read_only=True)
     part_count = serializers.IntegerField(read_only=True)
     url = serializers.SerializerMethodField()
@@ -86,7 +87,7 @@ class PartTypeCreateSerializer(serializers.Serializer):
     info_keys = InfoKeyWriteSerializer(many=True, required=False, default=list)
 
 
-class PartSerializer(serializers.ModelSerializer):
+class PartSerializer(ModelSerializer):
     part_type = serializers.CharField(source="part_type.slug", read_only=True)
     info = serializers.DictField(help_text=INFO_HELP, read_only=True)
     info_display = serializers.SerializerMethodField()
@@ -204,7 +205,8 @@ def _part_url(slug: str, url_prefix: str, ipn: str) -> str:
 
 
 class PartWriteSerializer(serializers.Serializer):
-    """For create; for update every field is optional and fields left out keep their values."""
+    """A new part. Every field may be left out; without an IPN one is generated from the
+    part type's prefix (RES-00042)."""
 
     ipn = serializers.CharField(
         max_length=64,
@@ -236,6 +238,8 @@ class PartWriteSerializer(serializers.Serializer):
 
 
 class PartUpdateSerializer(PartWriteSerializer):
+    """Changes to a part: fields left out keep their values; info keys are merged."""
+
     ipn = None
 
 

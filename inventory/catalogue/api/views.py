@@ -135,6 +135,9 @@ class PartViewSet(viewsets.GenericViewSet):
     filter_backends = [PartFilterBackend]
     filterset_class = PartFilter
     content_negotiation_class = ExportNegotiation
+    # The list's own query parameters besides its filters and page (see config.core.schema).
+    query_parameters = [EXPORT]
+    query_parameter_prefixes = ("info.",)
     required_roles = {
         "list": Role.VIEWER,
         "retrieve": Role.VIEWER,
@@ -151,7 +154,7 @@ class PartViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         operation_id="parts_list",
-        parameters=[PTYPE, EXPORT],
+        parameters=[PTYPE],
         description=(
             f"{INFO_FILTERS_HELP}\n\nWith `?format=csv` or `?format=json` the response is a "
             "download of every matching part (CSV, or a JSON array of parts), not a page."

@@ -7,30 +7,31 @@ from rest_framework.views import APIView
 
 from accounts.actors import actor_from_request
 from config.core.errors import ValidationFailed
+from config.core.pagination import paginated_response
 from config.core.roles import Role
 from config.core.schema import errors
 from inventory.models import Lot, StorageLocation
 from inventory.stock import queries
 from inventory.stock.api import serializers as s
-from inventory.stock.api.views import paginated
+from inventory.stock.api.views import ListView
 from inventory.stock.services import locations as services
 
 
-class LocationListView(APIView):
+class LocationListView(ListView):
     required_roles = {"get": Role.VIEWER, "post": Role.MANAGER}
+    query_parameters = [
+        OpenApiParameter("parent", str, description="A parent id, or 'root' for top level."),
+        OpenApiParameter(
+            "archived",
+            str,
+            enum=["false", "true", "all"],
+            description="Default false: archived locations are hidden.",
+        ),
+        OpenApiParameter("search", str, description="Name, code or path contains."),
+    ]
 
     @extend_schema(
         operation_id="locations_list",
-        parameters=[
-            OpenApiParameter("parent", str, description="A parent id, or 'root' for top level."),
-            OpenApiParameter(
-                "archived",
-                str,
-                enum=["false", "true", "all"],
-                description="Default false: archived locations are hidden.",
-            ),
-            OpenApiParameter("search", str, description="Name, code or path contains."),
-        ],
         responses={200: s.LocationSerializer(many=True), **errors(400, 401)},
     )
     def get(self, request):
@@ -52,7 +53,7 @@ class LocationListView(APIView):
             locations = locations.filter(
                 Q(name__icontains=search) | Q(code__icontains=search) | Q(path__icontains=search)
             )
-        return paginated(request, self, locations, s.LocationSerializer)
+        return paginated_response(request, self, locations, s.LocationSerializer)
 
     @extend_schema(
         operation_id="locations_create",
@@ -106,10 +107,13 @@ class LocationDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class LocationStockView(APIView):
+class LocationStockView(ListView):
+    query_parameters = [
+        OpenApiParameter("recursive", bool, description="Include locations inside.")
+    ]
+
     @extend_schema(
         operation_id="locations_stock",
-        parameters=[OpenApiParameter("recursive", bool, description="Include locations inside.")],
         responses={200: s.BalanceSerializer(many=True), **errors(401, 404)},
         summary="What is in a location.",
     )
@@ -117,15 +121,18 @@ class LocationStockView(APIView):
         location = get_object_or_404(StorageLocation, pk=location_id)
         recursive = request.query_params.get("recursive", "").lower() in {"1", "true", "yes"}
         contents = queries.location_contents(location, recursive=recursive)
-        return paginated(request, self, contents, s.BalanceSerializer)
+        return paginated_response(request, self, contents, s.BalanceSerializer)
 
 
-class LotListView(APIView):
+class LotListView(ListView):
     required_roles = {"get": Role.VIEWER, "post": Role.CLERK}
+    query_parameters = [
+        OpenApiParameter("search", str, description="Name or reference contains."),
+        OpenApiParameter("tag", str, description="Lots with this tag."),
+    ]
 
     @extend_schema(
         operation_id="lots_list",
-        parameters=[OpenApiParameter("search", str), OpenApiParameter("tag", str)],
         responses={200: s.LotSerializer(many=True), **errors(401)},
     )
     def get(self, request):
@@ -134,7 +141,7 @@ class LotListView(APIView):
             lots = lots.filter(Q(name__icontains=search) | Q(reference__icontains=search))
         if tag := request.query_params.get("tag"):
             lots = lots.filter(tags__name=tag)
-        return paginated(request, self, lots, s.LotSerializer)
+        return paginated_response(request, self, lots, s.LotSerializer)
 
     @extend_schema(
         operation_id="lots_create",

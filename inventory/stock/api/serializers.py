@@ -4,13 +4,13 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from config.core.api_fields import ModelSerializer, PlainDecimalField, decimal_text
 from config.core.errors import ValidationFailed
 from inventory.models import Lot, Part, StockBalance, StockMovement, StockStatus, StorageLocation
 from inventory.stock import queries
 from inventory.stock.quantities import DECIMAL_PLACES, MAX_DIGITS, parse_quantity
 
 QUANTITY = {"max_digits": MAX_DIGITS, "decimal_places": DECIMAL_PLACES}
-_SIX_PLACES = Decimal("0.000001")
 
 
 # The ledger's answers (movements, balances) are rendered on every stock operation and in the
@@ -18,8 +18,8 @@ _SIX_PLACES = Decimal("0.000001")
 # machinery per object, which cost more than the database work of a write; the declared
 # fields still describe them in the OpenAPI schema, and the tests pin the output.
 def quantity_text(value: Decimal | None) -> str | None:
-    """A quantity as the API writes it everywhere: a string with six decimal places."""
-    return None if value is None else format(Decimal(value).quantize(_SIX_PLACES), "f")
+    """A quantity as the API writes every decimal: a string without padding zeros."""
+    return decimal_text(value)
 
 
 def time_text(value) -> str:
@@ -72,8 +72,10 @@ class LotByName(_ByKey):
 # Locations and lots ---------------------------------------------------------------------
 
 
-class LocationSerializer(serializers.ModelSerializer):
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+class LocationSerializer(ModelSerializer):
+    parent = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The parent location's id; null at top level."
+    )
 
     class Meta:
         model = StorageLocation
@@ -115,7 +117,7 @@ class LocationWriteSerializer(serializers.Serializer):
     archived = serializers.BooleanField(required=False, help_text="Archive (true) or restore.")
 
 
-class LotSerializer(serializers.ModelSerializer):
+class LotSerializer(ModelSerializer):
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
 
     class Meta:
@@ -146,7 +148,7 @@ class ActorSerializer(serializers.Serializer):
     token_label = serializers.CharField(source="actor_token")
 
 
-class MovementSerializer(serializers.ModelSerializer):
+class MovementSerializer(ModelSerializer):
     ipn = serializers.CharField(source="part.ipn")
     location = serializers.CharField(source="location.code")
     lot = serializers.CharField(source="lot.name", allow_null=True, default=None)
@@ -214,7 +216,7 @@ class HistoryMovementSerializer(MovementSerializer):
         read_only_fields = fields
 
 
-class BalanceSerializer(serializers.ModelSerializer):
+class BalanceSerializer(ModelSerializer):
     ipn = serializers.CharField(source="part.ipn")
     part_type = serializers.CharField(source="part.part_type.slug")
     location = serializers.CharField(source="location.code")
@@ -369,28 +371,28 @@ class PartStockRowSerializer(serializers.Serializer):
     def get_fields(self):
         fields = super().get_fields()
         for status in StockStatus.values:
-            fields[status] = serializers.DecimalField(**QUANTITY)
+            fields[status] = PlainDecimalField(**QUANTITY)
         return fields
 
 
 class PartStockSerializer(serializers.Serializer):
     ipn = serializers.CharField()
-    totals = serializers.DictField(child=serializers.DecimalField(**QUANTITY))
+    totals = serializers.DictField(child=PlainDecimalField(**QUANTITY))
     rows = PartStockRowSerializer(many=True)
 
 
 class SeriesPointSerializer(serializers.Serializer):
     bucket = serializers.DateTimeField()
-    received = serializers.DecimalField(**QUANTITY)
-    taken = serializers.DecimalField(**QUANTITY)
-    on_hand = serializers.DecimalField(**QUANTITY)
+    received = PlainDecimalField(**QUANTITY)
+    taken = PlainDecimalField(**QUANTITY)
+    on_hand = PlainDecimalField(**QUANTITY)
 
 
-class LowStockSerializer(serializers.ModelSerializer):
+class LowStockSerializer(ModelSerializer):
     part_type = serializers.CharField(source="part_type.slug")
-    on_hand = serializers.DecimalField(**QUANTITY)
-    on_order = serializers.DecimalField(**QUANTITY)
-    shortfall = serializers.DecimalField(**QUANTITY)
+    on_hand = PlainDecimalField(**QUANTITY)
+    on_order = PlainDecimalField(**QUANTITY)
+    shortfall = PlainDecimalField(**QUANTITY)
 
     class Meta:
         model = Part

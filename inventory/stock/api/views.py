@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers as drf
 from rest_framework import status
 from rest_framework.response import Response
@@ -7,12 +7,13 @@ from rest_framework.views import APIView
 from accounts.actors import actor_from_request
 from config.core import idempotency
 from config.core.actors import Actor
+from config.core.api_fields import PlainDecimalField
 from config.core.errors import ValidationFailed
-from config.core.pagination import PageNumberPagination
+from config.core.pagination import PageNumberPagination, paginated_response
 from config.core.roles import Role
-from config.core.schema import errors
+from config.core.schema import errors, page_of
 from inventory.catalogue.queries import part_by_key
-from inventory.models import Part
+from inventory.models import Part, StockMovement, StockStatus
 from inventory.stock import queries
 from inventory.stock import services as ledger
 from inventory.stock.api import serializers as s
@@ -34,7 +35,8 @@ def get_part(ptype: str, ipn: str) -> Part:
 
 
 class StockOperationView(APIView):
-    """POST one ledger operation; subclasses name the serializer and the service."""
+    """POST one ledger operation; subclasses name the serializer and the service. 201 when
+    it wrote movements, 200 when there was nothing to write (a count that matches)."""
 
     required_roles = {"post": Role.CLERK}
     request_serializer: type[drf.Serializer]
@@ -49,7 +51,8 @@ class StockOperationView(APIView):
 
         def work() -> tuple[int, dict]:
             result = self.perform(actor, dict(data.validated_data))
-            return status.HTTP_200_OK, s.OperationResultSerializer(result).data
+            wrote = status.HTTP_201_CREATED if result.movements else status.HTTP_200_OK
+            return wrote, s.OperationResultSerializer(result).data
 
         key = request.headers.get("Idempotency-Key")
         if key is None:
@@ -72,8 +75,21 @@ def _operation_schema(name: str, request, summary: str):
         operation_id=f"stock_{name}",
         request=request,
         parameters=[IDEMPOTENCY_HEADER],
-        responses={200: s.OperationResultSerializer, **errors(400, 401, 403, 409, 422)},
+        responses={
+            201: OpenApiResponse(
+                s.OperationResultSerializer, description="Done: the movements it wrote."
+            ),
+            200: OpenApiResponse(
+                s.OperationResultSerializer,
+                description="Nothing to write (e.g. a count that matches): no movements.",
+            ),
+            **errors(400, 401, 403, 409, 422),
+        },
         summary=summary,
+        description=(
+            "A retry with the same `Idempotency-Key` answers the first response again, with "
+            "its status and the header `Idempotent-Replayed: true`."
+        ),
     )
 
 
@@ -132,36 +148,39 @@ class StockStatusView(StockOperationView):
         return ledger.stock_change_status(actor=actor, **data)
 
 
-def paginated(request, view, queryset, serializer_class, *, context=None, **extra) -> Response:
-    """One page of ``queryset`` in the API's page shape, plus ``extra`` keys."""
-    paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    data = serializer_class(page, many=True, context=context or {}).data
-    response = paginator.get_paginated_response(data)
-    response.data.update(extra)
-    return response
+class ListView(APIView):
+    """A list that is no DRF generic view: it pages through ``paginated_response``, which
+    refuses query parameters other than the page's and ``query_parameters``."""
+
+    pagination_class = PageNumberPagination
+    query_parameters: list[OpenApiParameter] = []
 
 
-BALANCE_PAGE = inline_serializer(
+BALANCE_PAGE = page_of(
     "BalancePage",
-    {
-        "count": drf.IntegerField(),
-        "next": drf.URLField(allow_null=True),
-        "previous": drf.URLField(allow_null=True),
-        "results": s.BalanceSerializer(many=True),
-        "totals": drf.DictField(
-            child=drf.DecimalField(max_digits=18, decimal_places=6),
-            help_text="Sum per status over everything that matched.",
-        ),
-    },
+    s.BalanceSerializer(many=True),
+    totals=drf.DictField(
+        child=PlainDecimalField(**s.QUANTITY),
+        help_text="Sum per status over everything that matched.",
+    ),
 )
+TIME_RANGE = [
+    OpenApiParameter("since", str, description="From this time: ISO 8601 or epoch seconds."),
+    OpenApiParameter("until", str, description="Before this time: ISO 8601 or epoch seconds."),
+]
 
 
-class StockListView(APIView):
+class StockListView(ListView):
+    query_parameters = [
+        OpenApiParameter("ipn", str, description="A part's IPN."),
+        OpenApiParameter("location", str, description="A location's code."),
+        OpenApiParameter("lot", str, description="A lot's name."),
+        OpenApiParameter("status", str, enum=list(StockStatus.values)),
+        OpenApiParameter("include_empty", bool, description="Also list zero balances."),
+    ]
+
     @extend_schema(
         operation_id="stock_list",
-        parameters=[OpenApiParameter(name, str) for name in ("ipn", "location", "lot", "status")]
-        + [OpenApiParameter("include_empty", bool, description="Also list zero balances.")],
         responses={200: BALANCE_PAGE, **errors(400, 401)},
         summary="Balances, filtered, with totals per status.",
     )
@@ -170,7 +189,7 @@ class StockListView(APIView):
         if not filtered.is_valid():
             raise ValidationFailed("Invalid filters.", errors=filtered.errors)
         balances = filtered.qs
-        return paginated(
+        return paginated_response(
             request,
             self,
             balances,
@@ -182,17 +201,18 @@ class StockListView(APIView):
         )
 
 
-class MovementListView(APIView):
+class MovementListView(ListView):
+    query_parameters = [
+        OpenApiParameter("ipn", str, description="A part's IPN."),
+        OpenApiParameter("location", str, description="A location's code."),
+        OpenApiParameter("actor", str, description="A username, job name or sensor serial."),
+        OpenApiParameter("source", str, description="e.g. sensor:<sn>, order:<id>."),
+        OpenApiParameter("operation", str, enum=list(StockMovement.Operation.values)),
+        *TIME_RANGE,
+    ]
+
     @extend_schema(
         operation_id="stock_movements",
-        parameters=[
-            OpenApiParameter(name, str)
-            for name in ("ipn", "location", "actor", "source", "operation")
-        ]
-        + [
-            OpenApiParameter("since", str, description="ISO 8601 or epoch seconds."),
-            OpenApiParameter("until", str, description="ISO 8601 or epoch seconds."),
-        ],
         responses={200: s.MovementSerializer(many=True), **errors(400, 401)},
         summary="The ledger, newest first; each movement's quantity is signed.",
     )
@@ -200,7 +220,7 @@ class MovementListView(APIView):
         filtered = MovementFilter(request.query_params, queryset=queries.movements())
         if not filtered.is_valid():
             raise ValidationFailed("Invalid filters.", errors=filtered.errors)
-        return paginated(request, self, filtered.qs, s.MovementSerializer)
+        return paginated_response(request, self, filtered.qs, s.MovementSerializer)
 
 
 class PartStockView(APIView):
@@ -218,33 +238,28 @@ class PartStockView(APIView):
         )
 
 
-HISTORY_PAGE = inline_serializer(
+HISTORY_PAGE = page_of(
     "PartHistoryPage",
-    {
-        "count": drf.IntegerField(),
-        "next": drf.URLField(allow_null=True),
-        "previous": drf.URLField(allow_null=True),
-        "results": s.HistoryMovementSerializer(many=True),
-        "series": s.SeriesPointSerializer(
-            many=True, required=False, help_text="With ?bucket=: on hand per time bucket."
-        ),
-    },
+    s.HistoryMovementSerializer(many=True),
+    series=s.SeriesPointSerializer(
+        many=True, required=False, help_text="With ?bucket=: on hand per time bucket."
+    ),
 )
 
 
-class PartHistoryView(APIView):
+class PartHistoryView(ListView):
+    query_parameters = [
+        *TIME_RANGE,
+        OpenApiParameter(
+            "bucket",
+            str,
+            enum=list(queries.BUCKETS),
+            description="Add a series of on-hand stock per bucket.",
+        ),
+    ]
+
     @extend_schema(
         operation_id="parts_history",
-        parameters=[
-            OpenApiParameter("since", str, description="ISO 8601 or epoch seconds."),
-            OpenApiParameter("until", str, description="ISO 8601 or epoch seconds."),
-            OpenApiParameter(
-                "bucket",
-                str,
-                enum=list(queries.BUCKETS),
-                description="Add a series of on-hand stock per bucket.",
-            ),
-        ],
         responses={200: HISTORY_PAGE, **errors(400, 401, 404)},
         summary="Every movement of a part (all locations, sensors included), newest first, "
         "with the running on-hand balance.",
@@ -265,7 +280,7 @@ class PartHistoryView(APIView):
                 part, bucket=bucket, opening=opening, since=since, until=until
             )
             extra["series"] = s.SeriesPointSerializer(series, many=True).data
-        return paginated(
+        return paginated_response(
             request,
             self,
             movements,
@@ -275,11 +290,11 @@ class PartHistoryView(APIView):
         )
 
 
-class LowStockView(APIView):
+class LowStockView(ListView):
     @extend_schema(
         operation_id="reports_low_stock",
         responses={200: s.LowStockSerializer(many=True), **errors(401)},
         summary="Parts under their low-stock threshold, worst shortfall first.",
     )
     def get(self, request):
-        return paginated(request, self, queries.low_stock(), s.LowStockSerializer)
+        return paginated_response(request, self, queries.low_stock(), s.LowStockSerializer)
