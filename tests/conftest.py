@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
@@ -10,6 +11,7 @@ from accounts import services
 from accounts.models import User
 from config.core.actors import Actor
 from config.core.roles import Role
+from tests import openapi_validation
 
 ROLES = ("viewer", "clerk", "manager", "admin")
 
@@ -39,6 +41,29 @@ def jwt_for(user: User, *, expired: bool = False) -> str:
     if expired:
         token.set_exp(from_time=timezone.now() - timezone.timedelta(hours=1))
     return str(token)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _api_answers_match_the_schema():
+    """Checks every API answer of the suite against the served OpenAPI schema (see
+    tests/openapi_validation.py); pytest_runtest_call fails the test that got a bad one."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "request", openapi_validation.checking_request)
+        yield
+
+
+def pytest_runtest_setup(item):
+    openapi_validation.failures.clear()  # what a fixture's setup received counts for its test
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    if openapi_validation.failures:
+        found = "\n  ".join(openapi_validation.failures)
+        openapi_validation.failures.clear()
+        pytest.fail(f"API answers that the OpenAPI schema does not describe:\n  {found}")
+    return result
 
 
 @pytest.fixture(autouse=True)
