@@ -17,10 +17,8 @@ from config.core.actors import Actor
 from config.core.admin import ServiceBackedAdmin
 from config.core.errors import ServiceError, ValidationFailed
 from inventory.catalogue import services
+from inventory.catalogue.models import INFO_KEY_FIELDS, PART_FIELDS
 from inventory.models import InfoKey, Part, PartType, Tag
-
-_INFO_KEY_FIELDS = ("key", "label", "kind", "unit", "required", "choices", "position")
-
 
 # ---------------------------------------------------------------------------------------------
 # Part types
@@ -28,7 +26,7 @@ _INFO_KEY_FIELDS = ("key", "label", "kind", "unit", "required", "choices", "posi
 
 class InfoKeyInline(admin.TabularInline):
     model = InfoKey
-    fields = _INFO_KEY_FIELDS
+    fields = INFO_KEY_FIELDS
     extra = 0
     ordering = ("position", "key")
 
@@ -60,7 +58,7 @@ class PartTypeAdmin(ServiceBackedAdmin):
                     continue
                 if not form.has_changed() and form.instance.pk is None:
                     continue
-                specs.append({name: form.cleaned_data[name] for name in _INFO_KEY_FIELDS})
+                specs.append({name: form.cleaned_data[name] for name in INFO_KEY_FIELDS})
         return specs
 
     def write(self, request, obj, form, formsets, change):
@@ -100,7 +98,7 @@ class PartAdminForm(forms.ModelForm):
 
     class Meta:
         model = Part
-        fields = ("part_type", "ipn", *services.PART_FIELDS)
+        fields = ("part_type", "ipn", *PART_FIELDS)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -141,7 +139,7 @@ class PartAdmin(ServiceBackedAdmin):
     def write(self, request, obj, form, formsets, change):
         actor = Actor.for_user(request.user)
         data = form.cleaned_data
-        fields = {name: data[name] for name in services.PART_FIELDS if name in data}
+        fields = {name: data[name] for name in PART_FIELDS if name in data}
         fields["tags"] = [tag.name for tag in data.get("tags", [])]
         if not change:
             return services.part_create(

@@ -101,6 +101,10 @@ class InfoKey(models.Model):
         return self.kind in {self.Kind.NUMBER, self.Kind.QUANTITY}
 
 
+# What describes an info key, in the order the API, the services and the admin list it.
+INFO_KEY_FIELDS = ("key", "label", "kind", "unit", "required", "choices", "position")
+
+
 class Part(models.Model):
     class UnitOfMeasure(models.TextChoices):
         PIECES = "pcs", "pieces"
@@ -182,6 +186,31 @@ class Part(models.Model):
 
     def __str__(self) -> str:
         return self.ipn
+
+
+# The one list of a part's fields that people and integrations write, in the order every
+# reader and writer shows them: the services' keyword arguments, the API's bodies, the CSV
+# export's and the import's columns, the part forms and the admin all derive theirs from it.
+# Not in it: the IPN and the type (set when the part is created, never changed), the stock
+# totals (the ledger's) and the timestamps (the services').
+PART_FIELDS = (
+    "mpn",
+    "manufacturer",
+    "description",
+    "info",  # the values of the type's info keys
+    "datasheet_url",
+    "footprint",
+    "notes",
+    "tags",  # tag names
+    "unit_of_measure",
+    "unit_weight_g",
+    "low_stock_threshold",
+    "archived",
+)
+# The fields above that are columns of the part itself.
+PART_SCALAR_FIELDS = tuple(name for name in PART_FIELDS if name not in {"info", "tags"})
+# What a read of a part shows (the API's part, the CSV export's columns besides info).
+PART_READ_FIELDS = ("ipn", *PART_FIELDS, "created_at", "updated_at")
 
 
 class PartInfoValue(models.Model):

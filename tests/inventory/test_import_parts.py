@@ -129,3 +129,18 @@ def test_missing_file_and_bad_encoding_are_clear_errors(resistor, tmp_path):
         run(latin1, "--type", "resistor")
     out, _err = run(latin1, "--type", "resistor", "--encoding", "latin-1", "--dry-run")
     assert "Dry run: all 1 rows are valid" in out
+
+
+def test_the_archived_column_takes_what_the_csv_export_writes(resistor, tmp_path):
+    path = write_csv(tmp_path, "ipn,archived,info.resistance\nR-1,true,1k\nR-2,false,1k\nR-3,,1k\n")
+    run(path, "--type", "resistor")
+    assert dict(Part.objects.values_list("ipn", "archived")) == {
+        "R-1": True,
+        "R-2": False,
+        "R-3": False,
+    }
+    bad = write_csv(tmp_path, "ipn,archived,info.resistance\nR-4,perhaps,1k\n", "bad.csv")
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 of 1 rows"):
+        call_command("import_parts", str(bad), "--type", "resistor", stdout=StringIO(), stderr=err)
+    assert "line 2: archived:" in err.getvalue()

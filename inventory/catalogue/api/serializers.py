@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from config.core.api_fields import ModelSerializer
 from inventory.catalogue import queries
-from inventory.catalogue.models import IPN_VALIDATOR
+from inventory.catalogue.models import INFO_KEY_FIELDS, IPN_VALIDATOR, PART_READ_FIELDS
 from inventory.models import InfoKey, Part, PartType
 
 # IPNs that reverse() would put in a URL as they are (it percent-encodes anything else).
@@ -29,7 +29,7 @@ class InfoKeySerializer(ModelSerializer):
 
     class Meta:
         model = InfoKey
-        fields = ["key", "label", "kind", "unit", "required", "choices", "position"]
+        fields = list(INFO_KEY_FIELDS)
         read_only_fields = fields
 
 
@@ -87,6 +87,9 @@ class PartTypeCreateSerializer(serializers.Serializer):
     info_keys = InfoKeyWriteSerializer(many=True, required=False, default=list)
 
 
+_SHOWN_WITH = {"ipn": ("ipn", "part_type"), "info": ("info", "info_display")}
+
+
 class PartSerializer(ModelSerializer):
     part_type = serializers.CharField(source="part_type.slug", read_only=True)
     info = serializers.DictField(help_text=INFO_HELP, read_only=True)
@@ -96,24 +99,10 @@ class PartSerializer(ModelSerializer):
 
     class Meta:
         model = Part
+        # What a read of a part shows, with the type after the IPN, the info as people read
+        # it after the info, and the part's URL last.
         fields = [
-            "ipn",
-            "part_type",
-            "mpn",
-            "manufacturer",
-            "description",
-            "info",
-            "info_display",
-            "datasheet_url",
-            "footprint",
-            "notes",
-            "tags",
-            "unit_of_measure",
-            "unit_weight_g",
-            "low_stock_threshold",
-            "archived",
-            "created_at",
-            "updated_at",
+            *(shown for name in PART_READ_FIELDS for shown in _SHOWN_WITH.get(name, (name,))),
             "url",
         ]
         read_only_fields = fields

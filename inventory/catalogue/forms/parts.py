@@ -9,24 +9,15 @@ from config.core.errors import ValidationFailed
 from config.core.forms import BootstrapFormMixin
 from inventory.catalogue import queries, services
 from inventory.catalogue.forms.base import ExtraFieldsForm, quantity_hint, split_names
+from inventory.catalogue.models import PART_FIELDS, PART_SCALAR_FIELDS
 from inventory.catalogue.units import unit_symbol
 from inventory.models import InfoKey, Part, PartType
 
-_STANDARD_FIELDS = ("mpn", "manufacturer", "description")
 _LABELS = {
     "datasheet_url": "Datasheet URL",
     "unit_weight_g": "Unit weight (g)",
     "low_stock_threshold": "Low-stock threshold",
 }
-_MORE_FIELDS = (
-    "datasheet_url",
-    "footprint",
-    "unit_of_measure",
-    "unit_weight_g",
-    "low_stock_threshold",
-    "archived",
-    "notes",
-)
 
 
 def _model_field(name: str, **kwargs) -> forms.Field:
@@ -51,7 +42,7 @@ class PartForm(BootstrapFormMixin, ExtraFieldsForm):
         super().__init__(*args, **kwargs)
 
     def _initial_of(self, part: Part) -> dict[str, Any]:
-        initial = {name: getattr(part, name) for name in (*_STANDARD_FIELDS, *_MORE_FIELDS)}
+        initial = {name: getattr(part, name) for name in PART_SCALAR_FIELDS}
         initial["tags"] = ", ".join(tag.name for tag in part.tags.all())
         shown = queries.display_info(self.info_keys, part.info)
         for key in self.info_keys:
@@ -72,17 +63,19 @@ class PartForm(BootstrapFormMixin, ExtraFieldsForm):
                     f"Leave empty to get the next {self.part_type.ipn_prefix}-00000 number."
                 ),
             )
-        for name in _STANDARD_FIELDS:
-            fields[name] = _model_field(name)
-        for key in self.info_keys:
-            fields[f"info.{key.key}"] = self._info_field(key)
-        fields["tags"] = forms.CharField(
-            required=False,
-            max_length=2000,
-            help_text="Comma-separated, e.g. smd, audio. New tags are created.",
-        )
-        for name in _MORE_FIELDS:
-            fields[name] = _model_field(name)
+        # The fields in PART_FIELDS' order: info as a field per info key, tags as text.
+        for name in PART_FIELDS:
+            if name == "info":
+                for key in self.info_keys:
+                    fields[f"info.{key.key}"] = self._info_field(key)
+            elif name == "tags":
+                fields["tags"] = forms.CharField(
+                    required=False,
+                    max_length=2000,
+                    help_text="Comma-separated, e.g. smd, audio. New tags are created.",
+                )
+            else:
+                fields[name] = _model_field(name)
         fields["notes"].help_text = "Plain text; line breaks are kept."
         return fields
 
@@ -140,7 +133,7 @@ class PartForm(BootstrapFormMixin, ExtraFieldsForm):
 
     def service_fields(self) -> dict[str, Any]:
         """Keyword arguments for ``part_create`` / ``part_update``."""
-        data = {name: self.cleaned_data[name] for name in (*_STANDARD_FIELDS, *_MORE_FIELDS)}
+        data = {name: self.cleaned_data[name] for name in PART_SCALAR_FIELDS}
         data["tags"] = split_names(self.cleaned_data["tags"])
         data["info"] = self.info()
         if self.part is None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from config.core import changelog
 from config.core.actors import Actor
 from config.core.errors import Conflict, ValidationFailed
+from inventory.catalogue.models import INFO_KEY_FIELDS
 from inventory.catalogue.units import UnitError, check_unit
 from inventory.models import (
     InfoKey,
@@ -21,7 +22,6 @@ from inventory.models import (
 RESERVED_TYPE_SLUGS = frozenset({"batch", "search"})
 PART_TYPE_FIELDS = ("name", "description", "ipn_prefix", "info_keys")
 SCALAR_FIELDS = ("name", "description", "ipn_prefix")
-_INFO_KEY_FIELDS = ("key", "label", "kind", "unit", "required", "choices", "position")
 
 # ---------------------------------------------------------------------------------------------
 # Part types
@@ -38,7 +38,7 @@ def _clean_info_key_specs(specs: Any) -> tuple[list[dict[str, Any]], dict[str, l
         if not isinstance(spec, Mapping):
             errors[where] = ["Must be an object."]
             continue
-        unknown = set(spec) - set(_INFO_KEY_FIELDS)
+        unknown = set(spec) - set(INFO_KEY_FIELDS)
         if unknown:
             errors[where] = [f"Unknown fields: {', '.join(sorted(unknown))}."]
             continue
@@ -62,7 +62,7 @@ def _clean_info_key_specs(specs: Any) -> tuple[list[dict[str, Any]], dict[str, l
             errors.setdefault(f"{where}.{field}", []).append(message)
         seen.add(key.key)
         if not problems:
-            cleaned.append({field: getattr(key, field) for field in _INFO_KEY_FIELDS})
+            cleaned.append({field: getattr(key, field) for field in INFO_KEY_FIELDS})
     return cleaned, errors
 
 
@@ -92,7 +92,7 @@ def _info_key_problems(key: InfoKey, seen: set[str]) -> list[tuple[str, str]]:
 
 
 def _spec_of(key: InfoKey) -> dict[str, Any]:
-    return {field: getattr(key, field) for field in _INFO_KEY_FIELDS}
+    return {field: getattr(key, field) for field in INFO_KEY_FIELDS}
 
 
 def _part_type_state(part_type: PartType, specs: Iterable[dict[str, Any]]) -> dict[str, Any]:

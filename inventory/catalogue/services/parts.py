@@ -13,7 +13,7 @@ from config.core import changelog
 from config.core.actors import Actor
 from config.core.errors import Conflict, ValidationFailed
 from config.core.numbers import plain_number
-from inventory.catalogue.models import normalize_mpn
+from inventory.catalogue.models import PART_FIELDS, PART_SCALAR_FIELDS, normalize_mpn
 from inventory.catalogue.services.info import (
     _check_info,
     validate_info,
@@ -27,21 +27,6 @@ from inventory.models import (
     StockMovement,
 )
 
-PART_FIELDS = (
-    "mpn",
-    "manufacturer",
-    "description",
-    "info",
-    "datasheet_url",
-    "footprint",
-    "notes",
-    "tags",
-    "unit_of_measure",
-    "unit_weight_g",
-    "low_stock_threshold",
-    "archived",
-)
-_PART_SCALARS = tuple(field for field in PART_FIELDS if field not in {"info", "tags"})
 _IN_CHUNK = 900  # ids per "IN (...)": below SQLite's oldest variable limit
 
 # ---------------------------------------------------------------------------------------------
@@ -67,7 +52,7 @@ def _clean_part_fields(
     fields: dict[str, Any], ipn: str | None = None
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Model-level checks (lengths, URL, decimals, choices) of the given scalar fields."""
-    scalars = {name: fields[name] for name in _PART_SCALARS if name in fields}
+    scalars = {name: fields[name] for name in PART_SCALAR_FIELDS if name in fields}
     probe = Part(**scalars, ipn=ipn or "")
     check = {*scalars, "ipn"} if ipn is not None else set(scalars)
     exclude = {field.name for field in Part._meta.fields} - check
@@ -85,7 +70,7 @@ def _clean_part_fields(
 
 
 def _part_state(part: Part, tags: Iterable[str]) -> dict[str, Any]:
-    state = changelog.snapshot(part, ("ipn", *_PART_SCALARS, "info"))
+    state = changelog.snapshot(part, ("ipn", *PART_SCALAR_FIELDS, "info"))
     for name, value in state.items():
         if isinstance(value, Decimal):  # 0.500000 from the database is the 0.5 just set
             state[name] = plain_number(value)

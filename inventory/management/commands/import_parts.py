@@ -8,22 +8,13 @@ from django.db import transaction
 
 from config.core.actors import Actor
 from config.core.errors import ValidationFailed
+from inventory.catalogue.models import PART_FIELDS
 from inventory.catalogue.services import parts_create_many
 from inventory.models import PartType
 
-PART_COLUMNS = (
-    "ipn",
-    "mpn",
-    "manufacturer",
-    "description",
-    "datasheet_url",
-    "footprint",
-    "notes",
-    "tags",
-    "unit_of_measure",
-    "unit_weight_g",
-    "low_stock_threshold",
-)
+# The part's own fields (PART_FIELDS) besides info, which gets a column per info key.
+PART_COLUMNS = ("ipn", *(name for name in PART_FIELDS if name != "info"))
+_YES_NO = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 CHUNK = 2000  # rows per parts_create_many call: progress lines, bounded memory per call
 
 
@@ -188,6 +179,9 @@ class Command(BaseCommand):
                 info[name] = value
             elif name == "tags":
                 row["tags"] = [tag.strip() for tag in value.split(";") if tag.strip()]
+            elif name == "archived":
+                # As the CSV export writes it; other text goes on, for the service to refuse.
+                row["archived"] = _YES_NO.get(value.lower(), value)
             else:
                 row[name] = value
         row["info"] = info
