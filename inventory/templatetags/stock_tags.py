@@ -5,9 +5,10 @@ location and lot, a column per status), its on-hand history chart, its last move
 queries whatever the part holds. ``templates/inventory/stock/_part_stock.html`` is the same
 thing as an include (context: ``part``)."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import template
 
-from config.core.numbers import plain_number
 from inventory.models import StockStatus
 from inventory.stock import labels, queries
 from inventory.stock.views.chart import chart_window, step_chart
@@ -49,10 +50,20 @@ def part_stock(part) -> dict:
 
 @register.filter
 def qty(value) -> str:
-    """A quantity without trailing zeros: 12, 0.5, -3."""
+    """A quantity as a clerk reads it: thousands separated, no trailing zeros, the sign kept
+    (4,000 · 1,234.5 · -3 · 0.25). Only for display: the API, exports and form values use
+    ``config.core.numbers.plain_number``, which a parser reads back. Text that is not a
+    number is shown as given rather than failing the page."""
     if value is None or value == "":
         return ""
-    return plain_number(value)
+    try:
+        # str() first: a float's binary expansion (0.1 → 0.1000000000000000055…) is noise.
+        number = Decimal(str(value)).normalize()
+    except InvalidOperation:
+        return str(value)
+    if number.is_zero():
+        return "0"  # not "-0", which normalize() keeps
+    return format(number, ",f")
 
 
 @register.filter
