@@ -1,5 +1,6 @@
-"""The changelog page of the clerk UI: newest first, filtered with a GET form that htmx
-submits as the user types, swapping only the table (the page works without JavaScript)."""
+"""The changelog page of the clerk UI: newest first, one line per entry whose changes open
+on demand, filtered with a GET form that htmx submits as the user types, swapping only the
+entries (the page works without JavaScript)."""
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse

@@ -121,6 +121,60 @@ def test_page_query_count_does_not_grow_with_rows(browser, django_assert_max_num
     assert response.status_code == 200
 
 
+def test_each_entry_is_one_line_and_its_changes_open_on_demand(browser):
+    write("R-0001", action="update", changes={"description": ["old text", "new text"]})
+    write("SHELF-1", entity_type="location", action="delete", actor="mona")
+    html = browser.get(URL).content.decode()
+    # An entry with changes is a <details>: its summary is the line, the diff opens under it.
+    assert html.count('<details class="wc-log-entry">') == 1
+    summary = html.split("<summary>")[1].split("</summary>")[0]
+    assert "R-0001" in summary and "Updated" in summary and "description" in summary
+    assert "old text" not in summary
+    diff = html.split("</summary>")[1].split("</details>")[0]
+    assert "old text" in diff and "new text" in diff
+    # An entry without changes is the line alone.
+    assert '<div class="wc-log-entry">' in html and "SHELF-1" in html
+
+
+def test_a_created_entry_lists_only_the_fields_that_were_set(browser):
+    write(
+        "R-0001",
+        action="create",
+        changes={
+            "description": [None, "10k resistor"],
+            "mpn": [None, ""],
+            "datasheet_url": [None, None],
+            "tags": [None, []],
+            "unit_weight_g": [None, "0.002"],
+        },
+    )
+    html = browser.get(URL).content.decode()
+    summary = html.split("<summary>")[1].split("</summary>")[0]
+    assert "description" in summary and "unit_weight_g" in summary
+    for empty in ("mpn", "datasheet_url", "tags"):
+        assert empty not in html
+    diff = html.split("</summary>")[1].split("</details>")[0]
+    assert "10k resistor" in diff and "0.002" in diff
+    assert "—" not in diff and "→" not in diff and "None" not in diff
+
+
+def test_a_deleted_entry_lists_what_it_held(browser):
+    write(
+        "R-0001",
+        action="delete",
+        changes={"description": ["10k resistor", None], "mpn": ["", None]},
+    )
+    html = browser.get(URL).content.decode()
+    diff = html.split("</summary>")[1].split("</details>")[0]
+    assert "10k resistor" in diff and "mpn" not in html and "→" not in diff
+
+
+def test_an_entry_of_many_fields_names_a_few_on_its_line(browser):
+    write("R-0001", action="update", changes={f"f{n}": [n, n + 1] for n in range(7)})
+    summary = browser.get(URL).content.decode().split("<summary>")[1].split("</summary>")[0]
+    assert "f0, f1, f2, f3 and 3 more" in summary
+
+
 # Admin ------------------------------------------------------------------------------------
 
 
