@@ -1,5 +1,5 @@
 """The browser UI of accounts (the API is in ``api/urls.py``). No trailing slashes, as in the
-API (APPEND_SLASH is off)."""
+API (APPEND_SLASH is off). The home page is inventory's dashboard, wired in ``config/urls.py``."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -8,7 +8,6 @@ from . import views
 from .forms import LoginForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path(
         "login",
         auth_views.LoginView.as_view(

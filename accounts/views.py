@@ -1,5 +1,6 @@
-"""The clerk UI for one's own account: home page, profile and API tokens. Thin views over
-``services`` and ``queries``; every page also works without JavaScript."""
+"""The clerk UI for one's own account: profile and API tokens. Thin views over ``services``
+and ``queries``; every page also works without JavaScript. (The home page is inventory's
+dashboard.)"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,12 +39,6 @@ def _render_tokens(
     }
     template = "accounts/_tokens.html" if wants_fragment(request) else "accounts/account.html"
     return render(request, template, context, status=status)
-
-
-@require_GET
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html")
 
 
 @require_GET

@@ -9,7 +9,8 @@ from http import HTTPStatus
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.template import loader
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -214,6 +215,16 @@ def handler400(request, exception=None):
     return bad_request(request, exception)
 
 
+def handler403(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse(
+            error_body("Your role does not allow this.", "permission_denied"), status=403
+        )
+    from django.views.defaults import permission_denied
+
+    return permission_denied(request, exception, template_name="403.html")
+
+
 def handler404(request, exception=None):
     if _wants_json(request):
         return JsonResponse(error_body("Not found.", "not_found"), status=404)
@@ -222,11 +233,25 @@ def handler404(request, exception=None):
     return page_not_found(request, exception, template_name="404.html")
 
 
+# The last resort when even 500.html cannot be rendered (a broken template, a missing static
+# manifest): plain HTML that needs nothing at all.
+PLAIN_SERVER_ERROR = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>Server error · Warecache</title>"
+    "<h1>Something went wrong</h1><p>The server failed to handle this request. The error has "
+    'been logged; please try again in a moment.</p><p><a href="/">Go to the home page</a></p>'
+)
+
+
 def handler500(request):
     if _wants_json(request):
         return JsonResponse(
             error_body("The server failed to handle this request.", "server_error"), status=500
         )
-    from django.views.defaults import server_error
-
-    return server_error(request, template_name="500.html")
+    # Rendered without the request or any context, like Django's own server_error: whatever
+    # failed (the database, the session) must not be needed to say so.
+    try:
+        body = loader.render_to_string("500.html")
+    except Exception:  # the page must answer whatever broke; the cause is logged
+        logger.exception("The 500 page could not be rendered; answering with plain HTML.")
+        body = PLAIN_SERVER_ERROR
+    return HttpResponseServerError(body)

@@ -3,12 +3,14 @@
 ``{% load stock_tags %}{% part_stock part %}`` renders a part's stock: where it is (per
 location and lot, a column per status), its on-hand history chart, its last movements. Four
 queries whatever the part holds. ``templates/inventory/stock/_part_stock.html`` is the same
-thing as an include (context: ``part``)."""
+thing as an include (context: ``part``, and ``user``: the stock actions show for clerks and
+up)."""
 
 from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from config.core.roles import Role
 from inventory.models import StockStatus
 from inventory.stock import labels, queries
 from inventory.stock.views.chart import chart_window, step_chart
@@ -43,9 +45,12 @@ def part_stock_context(part) -> dict:
     }
 
 
-@register.inclusion_tag("inventory/stock/_part_stock_body.html")
-def part_stock(part) -> dict:
-    return part_stock_context(part)
+@register.inclusion_tag("inventory/stock/_part_stock_body.html", takes_context=True)
+def part_stock(context, part) -> dict:
+    # Receive and pick buttons only for those whose role may use them (clerks and up).
+    user = context.get("user")
+    can_change_stock = bool(user and user.is_authenticated and user.has_role(Role.CLERK))
+    return {**part_stock_context(part), "can_change_stock": can_change_stock}
 
 
 @register.filter
