@@ -4,6 +4,8 @@ from inventory.catalogue.views import part_types, parts
 
 urlpatterns = [
     path("parts", parts.part_list, name="part-list"),
+    # One segment: no part page's path is that short (parts/<type>/<ipn>).
+    path("parts/manufacturers", parts.manufacturer_options, name="part-manufacturers"),
     # Before the part page: a part whose IPN is "new" is reached through search or the API.
     path("parts/<slug:ptype>/new", parts.part_create, name="part-create"),
     path("parts/<slug:ptype>/<str:ipn>", parts.part_detail, name="part-detail"),

@@ -29,7 +29,11 @@ def add(part_type, **fields):
 
 def ipns(response):
     assert response.status_code == 200, response.json()
-    return [part["ipn"] for part in response.json()["results"]]
+    return ipns_of(response.json())
+
+
+def ipns_of(page):
+    return [part["ipn"] for part in page["results"]]
 
 
 @pytest.fixture
@@ -46,7 +50,7 @@ def assortment(resistors):
 
 
 def test_list_is_paginated_and_ordered_by_ipn(as_viewer, assortment):
-    response = as_viewer.get("/api/v1/parts/resistor?page_size=2")
+    response = as_viewer.get("/api/v1/parts/resistor?page_size=2&archived=all")
     body = response.json()
     assert body["count"] == 6
     assert [p["ipn"] for p in body["results"]] == ["R-100K", "R-10K-A"]
@@ -55,7 +59,7 @@ def test_list_is_paginated_and_ordered_by_ipn(as_viewer, assortment):
 
 @pytest.mark.parametrize("probe", [False, True])
 def test_list_and_batch_show_each_parts_own_tags_sorted(as_viewer, assortment, monkeypatch, probe):
-    monkeypatch.setattr(queries, "probing_is_cheaper", lambda count, rows_wanted: probe)
+    monkeypatch.setattr(info_filters, "probing_is_cheaper", lambda count, rows_wanted: probe)
     expected = {"R-100K": ["precision", "smd"], "R-10K-A": ["smd"], "R-10K-B": [], "R-2K2": []}
     listed = as_viewer.get("/api/v1/parts/resistor?info.resistance.min=1k").json()["results"]
     assert {part["ipn"]: part["tags"] for part in listed if part["ipn"] in expected} == expected
@@ -65,12 +69,12 @@ def test_list_and_batch_show_each_parts_own_tags_sorted(as_viewer, assortment, m
 
 
 def test_equal_quantities_written_differently_are_found_together(as_viewer, assortment):
-    response = as_viewer.get("/api/v1/parts/resistor?info.resistance=10k")
+    response = as_viewer.get("/api/v1/parts/resistor?info.resistance=10k&archived=all")
     assert ipns(response) == ["R-10K-A", "R-10K-B", "R-10K-C"]
 
 
 def test_range_filter_with_units_and_numeric_ordering(as_viewer, assortment):
-    url = "/api/v1/parts/resistor?info.resistance.min=1k&info.resistance.max=20k"
+    url = "/api/v1/parts/resistor?info.resistance.min=1k&info.resistance.max=20k&archived=all"
     response = as_viewer.get(url + "&ordering=info.resistance")
     assert ipns(response) == ["R-2K2", "R-10K-A", "R-10K-B", "R-10K-C"]
     descending = as_viewer.get(url + "&ordering=-info.resistance,-ipn")
@@ -78,7 +82,7 @@ def test_range_filter_with_units_and_numeric_ordering(as_viewer, assortment):
 
 
 def test_ordering_by_info_sorts_numerically_not_as_text(as_viewer, assortment):
-    response = as_viewer.get("/api/v1/parts/resistor?ordering=info.resistance")
+    response = as_viewer.get("/api/v1/parts/resistor?ordering=info.resistance&archived=all")
     assert ipns(response) == ["R-4R7", "R-2K2", "R-10K-A", "R-10K-B", "R-10K-C", "R-100K"]
 
 
@@ -91,7 +95,7 @@ def test_choice_and_boolean_filters(as_viewer, assortment):
     assert ipns(as_viewer.get("/api/v1/parts/resistor?info.package=0805")) == ["R-10K-B"]
     both = "/api/v1/parts/resistor?info.package=0603&info.package=0805"
     assert ipns(as_viewer.get(both)) == ["R-10K-A", "R-10K-B"]
-    assert ipns(as_viewer.get("/api/v1/parts/resistor?info.smd=yes")) == ["R-10K-C"]
+    assert ipns(as_viewer.get("/api/v1/parts/resistor?info.smd=yes&archived=all")) == ["R-10K-C"]
 
 
 def test_search_tags_manufacturer_and_archived_filters(as_viewer, assortment):
@@ -100,6 +104,34 @@ def test_search_tags_manufacturer_and_archived_filters(as_viewer, assortment):
     assert ipns(as_viewer.get("/api/v1/parts/resistor?manufacturer=VISHAY")) == ["R-2K2"]
     assert ipns(as_viewer.get("/api/v1/parts/resistor?archived=true")) == ["R-10K-C"]
     assert len(ipns(as_viewer.get("/api/v1/parts/resistor?archived=false"))) == 5
+
+
+def test_archived_parts_are_listed_only_when_asked_for(as_viewer, assortment):
+    # The UI's parts list has the same default (test_parts_ui): one query reads both.
+    listed = as_viewer.get("/api/v1/parts/resistor").json()
+    assert listed["count"] == 5 and "R-10K-C" not in ipns_of(listed)
+    assert ipns(as_viewer.get("/api/v1/parts/resistor?archived=all")) == [
+        "R-100K", "R-10K-A", "R-10K-B", "R-10K-C", "R-2K2", "R-4R7"
+    ]  # fmt: skip
+    # Counted from the info values alone, archived parts are still left out or kept.
+    assert ipns(as_viewer.get("/api/v1/parts/resistor?info.resistance=10k")) == [
+        "R-10K-A", "R-10K-B"
+    ]  # fmt: skip
+    assert ipns(as_viewer.get("/api/v1/parts/resistor?info.resistance=10k&archived=true")) == [
+        "R-10K-C"
+    ]
+    csv_text = b"".join(as_viewer.get("/api/v1/parts/resistor?format=csv").streaming_content)
+    assert b"R-10K-C" not in csv_text and b"R-10K-A" in csv_text
+
+
+@pytest.mark.parametrize("value", ["maybe", "only", "TRUE", ""])
+def test_an_archived_value_that_is_not_a_choice_is_400(as_viewer, assortment, value):
+    response = as_viewer.get(f"/api/v1/parts/resistor?archived={value}")
+    if value == "":  # left empty: the default
+        assert ipns(response) == ipns(as_viewer.get("/api/v1/parts/resistor"))
+        return
+    assert response.status_code == 400
+    assert "archived" in response.json()["errors"]
 
 
 INFO_FILTER_QUERIES = [
@@ -136,19 +168,22 @@ def test_info_filtered_count_is_the_number_of_parts_listed(as_viewer, assortment
     assert narrowed["count"] == len([p for p in listed["results"] if not p["archived"]])
 
 
+@pytest.mark.parametrize("archived", ["", "&archived=all"], ids=["active", "all"])
 @pytest.mark.parametrize("probing", [False, True], ids=["id-set plan", "probing plan"])
 @pytest.mark.parametrize("query", INFO_FILTER_QUERIES)
 def test_both_plans_for_info_filters_list_the_same_pages(
-    as_viewer, assortment, monkeypatch, query, probing
+    as_viewer, assortment, monkeypatch, query, probing, archived
 ):
     # Which plan reads a page depends on how many parts match (queries.probing_is_cheaper);
     # force each one and compare with the parts the filter describes, page by page.
     monkeypatch.setattr(info_filters, "_PROBE_COST_RATIO", 1e9 if probing else 0)
-    every = ipns(as_viewer.get(f"/api/v1/parts/resistor?{query}&page_size=100&archived=true"))
-    every += ipns(as_viewer.get(f"/api/v1/parts/resistor?{query}&page_size=100&archived=false"))
+    every = ipns(as_viewer.get(f"/api/v1/parts/resistor?{query}&page_size=100&archived=false"))
+    if archived:
+        every += ipns(as_viewer.get(f"/api/v1/parts/resistor?{query}&page_size=100&archived=true"))
     pages = []
     for page in (1, 2, 3):
-        response = as_viewer.get(f"/api/v1/parts/resistor?{query}&page_size=2&page={page}")
+        url = f"/api/v1/parts/resistor?{query}{archived}&page_size=2&page={page}"
+        response = as_viewer.get(url)
         if response.status_code == 404:  # past the last page
             break
         assert response.json()["count"] == len(every)
@@ -210,7 +245,9 @@ def test_csv_export_streams_every_matching_part(as_viewer, assortment):
 
 
 def test_json_export_is_an_array_of_parts_not_a_page(as_viewer, assortment):
-    response = as_viewer.get("/api/v1/parts/resistor?format=json&ordering=-ipn&page_size=1")
+    response = as_viewer.get(
+        "/api/v1/parts/resistor?format=json&ordering=-ipn&page_size=1&archived=all"
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert "attachment" in response["Content-Disposition"]

@@ -212,6 +212,89 @@ def test_the_list_costs_the_same_queries_for_1_or_30_parts(
         assert "RES-00030" in html_of(viewing.get(LIST, {"type": "resistor"}))
 
 
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"type": "resistor", "info.resistance.min": "1", "tags": "a"}, {"q": "res"}],
+    ids=["all types", "info and tag filters", "search"],
+)
+def test_every_list_costs_the_same_queries_for_1_or_30_parts(
+    viewing, resistors, query, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    caps = PartTypeFactory(slug="capacitor", name="Capacitors")
+    make_part(resistors, info={"resistance": "1k"}, tags=["a"])
+    with CaptureQueriesContext(connection) as one:
+        viewing.get(LIST, query)
+    for n in range(29):
+        make_part(resistors, info={"resistance": n + 1}, tags=["a", f"t{n}"])
+        PartFactory(part_type=caps)
+    with django_assert_max_num_queries(len(one)):
+        html = html_of(viewing.get(LIST, query))
+    assert html.count('<td class="text-end') >= 30  # rows shown: one on-hand cell each
+
+
+def test_archived_parts_are_hidden_unless_asked_for_as_in_the_api(viewing, resistors):
+    make_part(resistors, ipn="R-A", info={"resistance": 1})
+    make_part(resistors, ipn="R-C", info={"resistance": 1}, archived=True)
+
+    def ipns(**query):
+        html = html_of(viewing.get(LIST, {"type": "resistor", **query}, **HTMX))
+        return re.findall(r'href="/parts/resistor/([\w-]+)"', html)
+
+    # The API's words (test_parts_search): false (the default), true, all.
+    assert ipns() == ipns(archived="false") == ["R-A"]
+    assert ipns(archived="true") == ["R-C"]
+    assert ipns(archived="all") == ["R-A", "R-C"]
+    assert "archived parts are not shown" in html_of(viewing.get(LIST, {"type": "resistor"}))
+    assert "archived parts are not shown" not in html_of(viewing.get(LIST, {"archived": "all"}))
+    # A link from before ("only") shows its choice in the filter.
+    html = html_of(viewing.get(LIST, {"type": "resistor", "archived": "only"}))
+    assert '<option value="true" selected>Archived only</option>' in html
+    response = viewing.get(LIST, {"archived": "maybe"})
+    assert response.status_code == 422 and "Select a valid choice" in html_of(response)
+
+
+def test_the_list_shows_what_is_on_hand_and_marks_low_stock(viewing, resistors):
+    plenty = make_part(resistors, ipn="R-PLENTY", info={"resistance": 1}, unit_of_measure="m")
+    low = make_part(resistors, ipn="R-LOW", info={"resistance": 1}, low_stock_threshold=5000)
+    make_part(resistors, ipn="R-NONE", info={"resistance": 1})
+    shelf = location("SHELF-1")
+    receive(Part.objects.get(pk=plenty.pk), shelf, "12345.5")
+    receive(Part.objects.get(pk=low.pk), shelf, "4000")
+    html = html_of(viewing.get(LIST, {"type": "resistor"}))
+    assert '<th scope="col" class="text-end">On hand</th>' in html
+    cells = dict(
+        re.findall(
+            r'href="/parts/resistor/(R-\w+)".*?<td class="text-end[^>]*>\s*(\S+)', html, re.S
+        )
+    )
+    assert cells == {"R-LOW": "4,000", "R-NONE": "0", "R-PLENTY": "12,345.5"}
+    assert '12,345.5 <span class="text-body-secondary">m</span>' in html  # not in pieces
+    assert 'class="text-end text-danger" title="Under its low-stock threshold of 5,000"' in html
+
+
+def test_long_values_stay_on_one_line_with_the_whole_text_in_a_tooltip(viewing, resistors):
+    description = "Thick film chip resistor, automotive grade, anti-sulfur, " * 3
+    make_part(resistors, description=description.strip(), info={"resistance": 1})
+    html = html_of(viewing.get(LIST, {"type": "resistor"}))
+    assert f'<td class="wc-cell wc-cell-wide" title="{description.strip()}">' in html
+    assert 'class="table table-sm table-hover wc-table wc-parts-table"' in html
+    assert '<div class="wc-parts-page">' in html  # the page takes the window's width
+
+
+def test_manufacturer_suggestions_load_when_the_field_is_first_focused(viewing, resistors):
+    make_part(resistors, manufacturer="Yageo", info={"resistance": 1})
+    make_part(resistors, manufacturer="Vishay", info={"resistance": 1})
+    html = html_of(viewing.get(LIST))
+    url = reverse("inventory:part-manufacturers")
+    assert f'hx-get="{url}"' in html and 'hx-trigger="focus once from:#id_manufacturer"' in html
+    assert 'hx-swap="innerHTML"></datalist>' in html  # empty until then
+    options = html_of(viewing.get(url, **HTMX))
+    assert options.strip() == '<option value="Vishay"></option><option value="Yageo"></option>'
+
+
 # ---------------------------------------------------------------------------------------------
 # Part page and roles
 

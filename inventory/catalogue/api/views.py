@@ -16,12 +16,7 @@ from config.core.schema import errors
 from inventory.catalogue import queries, services
 from inventory.catalogue.api import serializers as s
 from inventory.catalogue.api.export import EXPORT_FORMATS, export_response
-from inventory.catalogue.api.filters import (
-    INFO_FILTERS_HELP,
-    PartFilter,
-    PartFilterBackend,
-    rows_to_page,
-)
+from inventory.catalogue.api.filters import INFO_FILTERS_HELP, PartFilter, PartFilterBackend
 from inventory.models import Part, PartType
 
 PATH = OpenApiParameter.PATH
@@ -169,8 +164,7 @@ class PartViewSet(viewsets.GenericViewSet):
         summary="Parts of a type: filters, ordering, pagination, or a CSV/JSON download.",
     )
     def list(self, request, ptype):
-        parts = self.filter_queryset(queries.parts_of_type(self.part_type))
-        filters = queries.parse_info_filters(self.part_type, request.query_params)
+        found = queries.parts(**PartFilterBackend().list_arguments(request, self))
         export_format = request.query_params.get("format")
         if export_format:
             if export_format not in EXPORT_FORMATS:
@@ -178,10 +172,8 @@ class PartViewSet(viewsets.GenericViewSet):
                     "Unknown export format.",
                     errors={"format": [f"Use one of: {', '.join(EXPORT_FORMATS)}."]},
                 )
-            found = queries.filter_by_info(parts, filters)
             return export_response(found, self.part_type, export_format)
-        rows = self.paginate_queryset(rows_to_page(parts, filters, request.query_params))
-        page = queries.rows_of_type(rows, self.part_type)
+        page = self.paginate_queryset(found)
         return self.get_paginated_response(s.PartSerializer(page, many=True).data)
 
     @extend_schema(

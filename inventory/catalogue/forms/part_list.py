@@ -14,8 +14,26 @@ from inventory.models import InfoKey, PartType
 
 # The fixed columns of the parts table that sort (queries.ORDERING_FIELDS minus timestamps).
 SORTABLE_FIELDS = ("ipn", "mpn", "manufacturer", "description")
-ARCHIVED_CHOICES = [("", "Active parts"), ("only", "Archived only"), ("all", "Active and archived")]
 BOOLEAN_FILTER_CHOICES = [("", "Any"), ("true", "Yes"), ("false", "No")]
+
+
+class ArchivedField(forms.ChoiceField):
+    """Which parts to show by their ``archived`` flag, in the API's words (``queries.parts``):
+    left empty, active parts only. Also takes "false" (the API's word for that default) and
+    "only" (what links said before they used the API's "true"), shown as their choice."""
+
+    ALIASES = {queries.ARCHIVED_HIDDEN: "", "only": queries.ARCHIVED_ONLY}
+
+    def __init__(self, **kwargs) -> None:
+        hidden, *others = queries.ARCHIVED_CHOICES
+        super().__init__(choices=[("", hidden[1]), *others], **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        value = super().to_python(value)
+        return self.ALIASES.get(value, value)
+
+    def prepare_value(self, value: Any) -> Any:
+        return self.ALIASES.get(value, value) if isinstance(value, str) else value
 
 
 class PartFilterForm(BootstrapFormMixin, ExtraFieldsForm):
@@ -45,7 +63,9 @@ class PartFilterForm(BootstrapFormMixin, ExtraFieldsForm):
         max_length=100,
         widget=forms.TextInput(attrs={"list": "manufacturer-names", "autocomplete": "off"}),
     )
-    archived = forms.ChoiceField(required=False, choices=ARCHIVED_CHOICES, label="Show")
+    archived = ArchivedField(
+        required=False, label="Show", help_text="Archived parts are hidden unless shown here."
+    )
     ordering = forms.ChoiceField(required=False, widget=forms.HiddenInput)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
@@ -63,6 +83,13 @@ class PartFilterForm(BootstrapFormMixin, ExtraFieldsForm):
         self.fields["ordering"].choices = [("", "IPN")] + [
             (f"{sign}{name}", f"{sign}{name}") for name in sortable for sign in ("", "-")
         ]
+        # Small controls: the filter bar leaves the screen's height to the parts.
+        for field in self.fields.values():
+            attrs = field.widget.attrs
+            size = (
+                "form-select-sm" if "form-select" in attrs.get("class", "") else "form-control-sm"
+            )
+            attrs["class"] = f"{attrs.get('class', '')} {size}".strip()
 
     def extra_fields(self) -> dict[str, forms.Field]:
         fields: dict[str, forms.Field] = {}
@@ -95,6 +122,10 @@ class PartFilterForm(BootstrapFormMixin, ExtraFieldsForm):
                     widget=forms.TextInput(attrs={"placeholder": "exact value"}),
                 )
         return fields
+
+    def info_filters_given(self) -> bool:
+        """Whether the query string sets any info filter (the template shows them open)."""
+        return any(self.data.get(name) for name in self.fields if name.startswith("info."))
 
     def info_filter_groups(self) -> list[dict[str, Any]]:
         """Per info key: its label, unit symbol and bound fields, for the filter template."""
@@ -130,3 +161,17 @@ class PartFilterForm(BootstrapFormMixin, ExtraFieldsForm):
 
     def tag_names(self) -> list[str]:
         return split_names(self.cleaned_data.get("tags") or "")
+
+    def list_arguments(self) -> dict[str, Any]:
+        """The valid filters as ``queries.parts`` takes them: the API's list reads parts the
+        same way, with the same defaults."""
+        data = self.cleaned_data
+        return {
+            "part_type": self.part_type,
+            "search": data["q"],
+            "tags": self.tag_names(),
+            "manufacturer": data["manufacturer"].strip(),
+            "archived": data["archived"] or queries.ARCHIVED_HIDDEN,
+            "info_filters": self.info_filters,
+            "ordering": data["ordering"],
+        }

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from config.core.errors import ValidationFailed
 from inventory.catalogue.models import normalize_mpn
-from inventory.catalogue.queries.parts import parts, shaped_parts
+from inventory.catalogue.queries.parts import detailed_parts, shaped_parts
 from inventory.models import Part, PartAlternate
 
 MPN_SEARCH_LIMIT = 50
@@ -79,7 +79,7 @@ def alternates_of(part: Part) -> list[AlternateLink]:
         (row["part_b_id"] if row["part_a_id"] == part.pk else row["part_a_id"]): row
         for row in links
     }
-    by_pk = parts().in_bulk(list(other))
+    by_pk = detailed_parts().in_bulk(list(other))
     found = [
         AlternateLink(part=by_pk[pk], note=row["note"], created_at=row["created_at"])
         for pk, row in other.items()
