@@ -11,11 +11,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from inventory.models import StockBalance
+from config.core.actors import Actor
+from inventory.models import StockBalance, StockMovement
+from inventory.stock.services import LedgerLine, stock_post_batch
 
 from .conftest import Result, record
 
 WRITES_PER_SECOND = 150
+BATCH_MOVEMENTS_PER_SECOND = 5000
+BATCH_LINES = 2000
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +41,7 @@ def _remove_many(client, bodies, count, offset, times, errors):
         started = time.perf_counter()
         response = client.post("/api/v1/stock/remove", body, format="json")
         times.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
+        if response.status_code != 201:  # a pick that wrote movements
             errors.append(f"{response.status_code} {response.content[:200]!r}")
 
 
@@ -61,7 +65,7 @@ def test_remove_rate_one_client(client_for, picks):
     with CaptureQueriesContext(connection) as captured:
         response = client.post("/api/v1/stock/remove", picks[-1], format="json")
     queries = len(captured)  # now: the next request resets the connection's query log
-    assert response.status_code == 200, response.content[:300]
+    assert response.status_code == 201, response.content[:300]
     times, errors, count = [], [], 300
     started = time.perf_counter()
     _remove_many(client, picks, count, 5, times, errors)
@@ -97,3 +101,38 @@ def test_remove_rate_four_concurrent_clients(client_for, picks):
         )
     )
     assert not errors, errors[:3]
+
+
+def test_batch_ledger_service_rate(django_db_setup):
+    """stock_post_batch, as sensor polls and production steps call it: batches of
+    BATCH_LINES movements (+1 then -1 on existing on-hand balances, so the data stays as it
+    was), each batch one transaction."""
+    balances = list(
+        StockBalance.objects.filter(status="on_hand", lot__isnull=True, quantity__gte=10)
+        .select_related("part", "location")
+        .order_by("?")[:BATCH_LINES]
+    )
+    assert balances, "no on-hand balances to post to"
+    actor = Actor.system("bench")
+    times, batches = [], 6
+    with CaptureQueriesContext(connection) as captured:
+        for n in range(batches):
+            delta = 1 if n % 2 == 0 else -1
+            lines = [LedgerLine(b.part, b.location, delta) for b in balances]
+            started = time.perf_counter()
+            stock_post_batch(actor=actor, operation=StockMovement.Operation.SENSOR, lines=lines)
+            times.append((time.perf_counter() - started) * 1000)
+    per_batch = len(captured) // batches
+    rate = len(balances) * batches / (sum(times) / 1000)
+    record(
+        Result(
+            f"batch ledger service, {len(balances):,} movements a batch",
+            statistics.median(times),
+            max(times),
+            per_batch,
+            f">= {BATCH_MOVEMENTS_PER_SECOND:,} movements/s",
+            rate >= BATCH_MOVEMENTS_PER_SECOND,
+            f"{rate:,.0f} movements/s",
+            rate_per_s=rate,
+        )
+    )

@@ -3,12 +3,13 @@ distributor receipts, which post dozens to thousands of movements at once. One l
 every balance the batch touches (in the global order), one insert for new balances, one update
 for the changed ones, one insert for the movements, one changelog entry."""
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from config.core.actors import Actor
 from config.core.errors import ValidationFailed
@@ -87,6 +88,21 @@ def _lock_balances(lines: Sequence[LedgerLine], at) -> dict[tuple, StockBalance]
     return found
 
 
+def _write_balances(ctx: Context) -> None:
+    """Save the balances the batch moved, as increments of what each row holds (the rows
+    are locked, so an increment and the new value are the same thing): one UPDATE per
+    distinct change rather than per row, which Django's bulk_update would build as a CASE
+    over every row."""
+    by_delta: dict[Decimal, list[int]] = defaultdict(list)
+    for balance_id, delta in ctx.balance_deltas.items():
+        if delta:
+            by_delta[delta].append(balance_id)
+    for delta, balance_ids in by_delta.items():
+        StockBalance.objects.filter(pk__in=sorted(balance_ids)).update(
+            quantity=F("quantity") + delta, updated_at=ctx.at
+        )
+
+
 @idempotent
 def stock_post_batch(
     *,
@@ -119,7 +135,7 @@ def stock_post_batch(
         for line, quantity in zip(lines, quantities, strict=True):
             key = _key(line.part.pk, line.location.pk, line.lot and line.lot.pk, line.status)
             post(ctx, balances[key], quantity, save=False)
-        StockBalance.objects.bulk_update(ctx.result.balances, ["quantity", "updated_at"])
+        _write_balances(ctx)
         parts = list({line.part.pk: line.part for line in lines}.values())
         close(ctx, parts, lines=len(lines))
     return ctx.result

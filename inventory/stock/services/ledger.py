@@ -7,6 +7,7 @@ can never wait for each other in a cycle. SQLite has no row locks; its IMMEDIATE
 (config/settings.py) run writers one at a time instead."""
 
 import uuid
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -50,6 +51,8 @@ class Context:
     result: LedgerResult | None = None
     # What the operation changed of each part's on-hand and ordered totals, by part id.
     total_deltas: dict[int, dict[str, Decimal]] = field(default_factory=dict)
+    # What it changed of each balance, by balance id (the result lists each balance once).
+    balance_deltas: dict[int, Decimal] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.result = LedgerResult(self.operation_id, self.operation)
@@ -148,8 +151,9 @@ def post(
         totals = ctx.total_deltas.setdefault(balance.part_id, {})
         total = PART_TOTALS[balance.status]
         totals[total] = totals.get(total, Decimal(0)) + delta
-    if balance not in ctx.result.balances:
+    if balance.pk not in ctx.balance_deltas:
         ctx.result.balances.append(balance)
+    ctx.balance_deltas[balance.pk] = ctx.balance_deltas.get(balance.pk, Decimal(0)) + delta
 
 
 def insufficient(part, location, available, wanted, balance=None) -> Conflict:
@@ -199,16 +203,22 @@ def close(ctx: Context, parts: list[Part], **details) -> None:
     entry. Locks are taken in one order everywhere (balances, then part rows, then the
     changelog lock), so two operations cannot deadlock."""
     StockMovement.objects.bulk_create(ctx.result.movements)
+    by_change: dict[tuple, list[int]] = defaultdict(list)
     for part in parts:
-        changed = {name: d for name, d in ctx.total_deltas.get(part.pk, {}).items() if d}
-        for name, delta in changed.items():
+        deltas = ctx.total_deltas.get(part.pk, {})
+        for name, delta in deltas.items():
             # The part row was read before the operation: its database CHECK constraint
             # catches what a concurrent writer added since.
             check_total(getattr(part, name) + delta, what=f"the total of {part.ipn}")
-        if changed:
-            Part.objects.filter(pk=part.pk).update(
-                **{name: F(name) + delta for name, delta in changed.items()}
-            )
+        change = tuple(sorted((name, delta) for name, delta in deltas.items() if delta))
+        if change:
+            by_change[change].append(part.pk)
+    # One UPDATE per distinct change, not per part: a batch of sensor counts that moves a
+    # thousand parts by one each is one statement.
+    for change, part_ids in by_change.items():
+        Part.objects.filter(pk__in=sorted(part_ids)).update(
+            **{name: F(name) + delta for name, delta in change}
+        )
     ipns = [part.ipn for part in parts]
     changelog.record(
         actor=ctx.actor,
