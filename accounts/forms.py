@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
@@ -58,3 +59,35 @@ class TokenCreateForm(BootstrapFormMixin, forms.Form):
         ),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+
+def _password(label: str, autocomplete: str, **kwargs) -> forms.CharField:
+    # strip=False: spaces are part of a password. The widget never renders the value back.
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+        **kwargs,
+    )
+
+
+class PasswordChangeForm(BootstrapFormMixin, forms.Form):
+    """One's own new password, typed twice. Whether the current password is right and the new
+    one acceptable (Django's validators) is the service's to say: its errors carry these
+    field names."""
+
+    old_password = _password("Current password", "current-password")
+    new_password = _password(
+        "New password",
+        "new-password",
+        help_text=password_validators_help_text_html(),
+    )
+    new_password_again = _password("New password, again", "new-password")
+
+    def clean(self):
+        cleaned = super().clean()
+        new, again = cleaned.get("new_password"), cleaned.get("new_password_again")
+        if new and again and new != again:
+            self.add_error("new_password_again", "The two new passwords differ.")
+        return cleaned

@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("logout", auth_views.LogoutView.as_view(), name="logout"),
     path("account", views.account, name="account"),
+    path("account/password", views.password_change, name="account-password"),
     path("account/tokens", views.token_create, name="account-token-create"),
     path("account/tokens/<str:label>/revoke", views.token_revoke, name="account-token-revoke"),
 ]

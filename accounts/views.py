@@ -1,12 +1,14 @@
-"""The clerk UI for one's own account: profile and API tokens. Thin views over ``services``
-and ``queries``; every page also works without JavaScript. (The home page is inventory's
-dashboard.)"""
+"""The clerk UI for one's own account: profile, password and API tokens. Thin views over
+``services`` and ``queries``; every page also works without JavaScript. (The home page is
+inventory's dashboard.)"""
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from config.core.actors import Actor
@@ -15,8 +17,28 @@ from config.core.forms import apply_service_error
 from config.core.ui import UNPROCESSABLE, wants_fragment
 
 from . import queries, services
-from .forms import TokenCreateForm
+from .forms import PasswordChangeForm, TokenCreateForm
 from .models import API_TOKEN_PREFIX
+
+
+def _render_account(
+    request: HttpRequest,
+    *,
+    fragment: str,
+    token_form: TokenCreateForm | None = None,
+    password_form: PasswordChangeForm | None = None,
+    status: int = 200,
+    **context,
+) -> HttpResponse:
+    """One section of the account page (``fragment``) for htmx, the whole page otherwise."""
+    context |= {
+        "form": token_form or TokenCreateForm(),
+        "password_form": password_form or PasswordChangeForm(),
+        "tokens": queries.live_tokens(request.user),
+        "token_prefix": API_TOKEN_PREFIX,
+    }
+    template = fragment if wants_fragment(request) else "accounts/account.html"
+    return render(request, template, context, status=status)
 
 
 def _render_tokens(
@@ -29,22 +51,56 @@ def _render_tokens(
     status: int = 200,
 ) -> HttpResponse:
     """The token section alone for htmx, the whole account page otherwise."""
-    context = {
-        "form": form,
-        "tokens": queries.live_tokens(request.user),
-        "token_prefix": API_TOKEN_PREFIX,
-        "secret": secret,
-        "new_label": new_label,
-        "notice": notice,
-    }
-    template = "accounts/_tokens.html" if wants_fragment(request) else "accounts/account.html"
-    return render(request, template, context, status=status)
+    return _render_account(
+        request,
+        fragment="accounts/_tokens.html",
+        token_form=form,
+        status=status,
+        secret=secret,
+        new_label=new_label,
+        notice=notice,
+    )
 
 
 @require_GET
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     return _render_tokens(request, form=TokenCreateForm())
+
+
+# sensitive_post_parameters: an error report of this request must not carry the passwords.
+@sensitive_post_parameters("old_password", "new_password", "new_password_again")
+@require_POST
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_set_password(
+                actor=Actor.for_user(request.user),
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+    if form.errors:
+        return _render_account(
+            request,
+            fragment="accounts/_password.html",
+            password_form=form,
+            status=UNPROCESSABLE,
+        )
+    # The session was signed with the old password's hash: re-sign it, so this browser stays
+    # signed in while every other session of this user ends.
+    update_session_auth_hash(request, request.user)
+    text = "Your password was changed. Other browsers signed in as you were signed out."
+    if wants_fragment(request):
+        return _render_account(
+            request, fragment="accounts/_password.html", password_notice=("success", text)
+        )
+    messages.success(request, text)
+    return redirect("account")
 
 
 # never_cache: the response may carry the token's secret, which no cache may keep. The secret is

@@ -1,4 +1,5 @@
-"""The browser UI of accounts: login, home, the account page with its API tokens, the admin."""
+"""The browser UI of accounts: login, home, the account page with its password form and API
+tokens, the admin."""
 
 import re
 from datetime import timedelta
@@ -244,6 +245,137 @@ def test_nobody_can_revoke_another_users_token(clerk_client, django_user_model):
     assert response.status_code == 422
     assert "No live token labelled" in response.content.decode()
     assert ApiToken.objects.get(user=other).revoked_at is None
+
+
+# Changing one's password ------------------------------------------------------------------
+
+NEW_PASSWORD = "a much longer passphrase 7"
+
+
+def change_password(client, old=PASSWORD, new=NEW_PASSWORD, again=None, **extra):
+    return client.post(
+        reverse("account-password"),
+        {"old_password": old, "new_password": new, "new_password_again": again or new},
+        **extra,
+    )
+
+
+def test_the_account_page_has_a_password_form(clerk_client):
+    html = clerk_client.get(reverse("account")).content.decode()
+    assert 'id="password"' in html
+    assert f'action="{reverse("account-password")}"' in html
+    for name, autocomplete in [
+        ("old_password", "current-password"),
+        ("new_password", "new-password"),
+        ("new_password_again", "new-password"),
+    ]:
+        assert f'type="password" name="{name}" autocomplete="{autocomplete}"' in html
+    assert "at least 8 characters" in html  # Django's validators explain themselves
+
+
+def test_changing_the_password_keeps_this_session_signed_in(clerk_client, clerk_user):
+    response = change_password(clerk_client)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account")
+    clerk_user.refresh_from_db()
+    assert clerk_user.check_password(NEW_PASSWORD)
+    page = clerk_client.get(reverse("account"))
+    assert page.status_code == 200  # still signed in
+    assert "Your password was changed." in page.content.decode()
+
+
+def test_changing_the_password_signs_out_other_sessions(client, clerk_user):
+    from django.test import Client
+
+    client.force_login(clerk_user)
+    elsewhere = Client()
+    elsewhere.force_login(clerk_user)
+
+    change_password(client)
+
+    response = elsewhere.get(reverse("account"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_changing_the_password_with_htmx_returns_the_section(clerk_client, clerk_user):
+    response = change_password(clerk_client, **HTMX)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.lstrip().startswith('<section id="password"')
+    assert "Your password was changed." in html
+    assert NEW_PASSWORD not in html and PASSWORD not in html
+    assert clerk_client.get(reverse("account")).status_code == 200
+
+
+def test_the_change_reaches_the_changelog_without_the_password(clerk_client):
+    from config.core.models import ChangelogEntry
+
+    change_password(clerk_client)
+
+    entry = ChangelogEntry.objects.get(entity_type="user", entity_key="clara", action="update")
+    assert entry.changes == {"password": ["***", "***"]}
+    assert entry.actor_name == "clara"
+
+
+def test_a_wrong_current_password_is_refused_at_its_field(clerk_client, clerk_user):
+    response = change_password(clerk_client, old="not my password", **HTMX)
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "The current password is wrong." in html
+    assert "is-invalid" in html
+    assert "not my password" not in html and NEW_PASSWORD not in html
+    clerk_user.refresh_from_db()
+    assert clerk_user.check_password(PASSWORD)
+
+
+def test_two_different_new_passwords_are_refused(clerk_client, clerk_user):
+    response = change_password(clerk_client, again="a much longer passphrase 8")
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "The two new passwords differ." in html
+    assert "<html" in html  # without htmx, the whole account page
+    clerk_user.refresh_from_db()
+    assert clerk_user.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        ("short7", "This password is too short."),
+        ("password123", "This password is too common."),
+        ("48151623421", "This password is entirely numeric."),
+        ("clara123", "The password is too similar to the username."),
+    ],
+)
+def test_a_new_password_djangos_validators_refuse_is_refused(
+    clerk_client, clerk_user, new, message
+):
+    response = change_password(clerk_client, new=new, **HTMX)
+
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    clerk_user.refresh_from_db()
+    assert clerk_user.check_password(PASSWORD)
+
+
+def test_an_empty_form_is_refused_field_by_field(clerk_client):
+    response = clerk_client.post(reverse("account-password"), {}, **HTMX)
+    assert response.status_code == 422
+    assert response.content.decode().count("This field is required.") == 3
+
+
+def test_changing_the_password_needs_a_signed_in_post(client, clerk_client):
+    assert clerk_client.get(reverse("account-password")).status_code == 405
+    client.logout()
+    response = change_password(client)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 # The admin ---------------------------------------------------------------------------------

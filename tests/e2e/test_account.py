@@ -25,3 +25,24 @@ def test_logging_out_returns_to_the_login_page(logged_in, live_server):
     page.wait_for_url(re.compile(r"/login"))
     page.goto(f"{live_server.url}/account")
     expect(page).to_have_url(re.compile(r"/login\?next=/account"))
+
+
+def test_a_user_changes_their_password_and_stays_signed_in(logged_in, live_server):
+    page = logged_in("viewer")
+    page.goto(f"{live_server.url}/account")
+    page.fill("input[name=old_password]", "correct horse 42")
+    page.fill("input[name=new_password]", "a much longer passphrase 7")
+    page.fill("input[name=new_password_again]", "a much longer passphrase 7")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.locator("#password")).to_contain_text("Your password was changed.")
+    expect(page.locator("input[name=new_password]")).to_have_value("")
+    page.reload()
+    expect(page).to_have_url(f"{live_server.url}/account")  # still signed in
+
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(re.compile(r"/login"))
+    page.fill("input[name=username]", "e2e-viewer")
+    page.fill("input[name=password]", "a much longer passphrase 7")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    expect(page.get_by_role("heading", name="Recent activity")).to_be_visible()
