@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 from config.core.actors import Actor
@@ -8,6 +9,11 @@ from config.core.errors import ServiceError
 
 from . import services
 from .models import ApiToken, User
+
+# What a person may do in Warecache is their role (config.core.roles); Django's groups are
+# not used, so the admin does not offer them. (Per-user admin permissions stay on the user
+# form: the admin itself reads them for staff who are not superusers.)
+admin.site.unregister(Group)
 
 
 class WarecacheUserChangeForm(UserChangeForm):
@@ -25,12 +31,22 @@ class WarecacheUserChangeForm(UserChangeForm):
         return cleaned
 
 
+def _without_groups(fieldsets):
+    return tuple(
+        (name, {**options, "fields": tuple(f for f in options["fields"] if f != "groups")})
+        for name, options in fieldsets
+    )
+
+
 @admin.register(User)
 class WarecacheUserAdmin(UserAdmin):
     form = WarecacheUserChangeForm
     list_display = (*UserAdmin.list_display, "role")
-    list_filter = ("role", *UserAdmin.list_filter)
-    fieldsets = (*UserAdmin.fieldsets, ("Warecache", {"fields": ("role",)}))
+    list_filter = ("role", *(f for f in UserAdmin.list_filter if f != "groups"))
+    fieldsets = (
+        *_without_groups(UserAdmin.fieldsets),
+        ("Warecache", {"fields": ("role",)}),
+    )
     add_fieldsets = (*UserAdmin.add_fieldsets, ("Warecache", {"fields": ("role",)}))
 
     def save_model(self, request, obj, form, change) -> None:

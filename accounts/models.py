@@ -61,6 +61,8 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["user_id", "label"]
+        verbose_name = "API token"
+        verbose_name_plural = "API tokens"
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "label"],

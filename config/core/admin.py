@@ -10,6 +10,11 @@ from .models import ChangelogEntry
 
 _REFUSED = "_wc_admin_refusal"
 
+# The admin says whose it is (Django's defaults read "Django administration").
+admin.site.site_header = "Warecache administration"
+admin.site.site_title = "Warecache admin"
+admin.site.index_title = "Stock, catalogue and accounts"
+
 
 def _sentence(exc: ServiceError) -> str:
     details = "; ".join(

@@ -473,3 +473,29 @@ def test_admin_cannot_demote_the_last_admin(client, db):
     assert "last active admin" in response.content.decode()
     root.refresh_from_db()
     assert root.is_superuser
+
+
+def test_the_admin_is_branded_warecache(admin_client):
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Warecache administration" in html
+    assert "Warecache admin</title>" in html
+    assert "Django administration" not in html and "Django site admin" not in html
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+
+
+def test_the_admin_spells_api_tokens(admin_client):
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert ">API tokens<" in html
+    assert "Api tokens" not in html
+    changelist = admin_client.get(reverse("admin:accounts_apitoken_changelist")).content.decode()
+    assert "Select API token to change" in changelist
+
+
+def test_the_admin_offers_no_groups_roles_decide(admin_client, clerk_user):
+    index = admin_client.get(reverse("admin:index")).content.decode()
+    assert "/admin/auth/group/" not in index
+    assert admin_client.get("/admin/auth/group/").status_code == 404
+    change = admin_client.get(reverse("admin:accounts_user_change", args=[clerk_user.pk]))
+    assert change.status_code == 200
+    assert 'name="groups"' not in change.content.decode()
+    assert 'name="role"' in change.content.decode()
