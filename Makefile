@@ -31,7 +31,7 @@ venv: $(STAMP)
 run: $(STAMP)
 	@mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py ensure_admin
+	DEBUG=1 $(PY) manage.py ensure_admin --credentials-file var/first-admin.json
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) scripts/serve.py
 
