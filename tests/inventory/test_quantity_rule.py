@@ -229,7 +229,7 @@ def test_a_barcode_scanned_as_the_quantity_waits_for_it_to_be_typed_again(clerk_
     # Typing the same number again is the deliberate confirmation.
     response = clerk_browser.post("/stock/receive", {**held, "scan": "96385074"}, **HTMX)
     assert response.status_code == 200
-    assert "Received 96385074 x RES-00001 into A1-03." in response.content.decode()
+    assert "Received 96,385,074 x RES-00001 into A1-03." in response.content.decode()
     assert StockMovement.objects.get().quantity == 96385074
 
 
