@@ -11,12 +11,11 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 
 from config.core.actors import Actor
 from config.core.admin import ServiceBackedAdmin
 from config.core.errors import ServiceError, ValidationFailed
-from inventory.catalogue import services
+from inventory.catalogue import queries, services
 from inventory.catalogue.models import INFO_KEY_FIELDS, PART_FIELDS
 from inventory.models import InfoKey, Part, PartType, Tag
 
@@ -42,7 +41,7 @@ class PartTypeAdmin(ServiceBackedAdmin):
         return obj.part_count
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(part_count=Count("parts"))
+        return queries.with_part_counts(super().get_queryset(request))
 
     def get_readonly_fields(self, request, obj=None):
         # The slug is in every part's URL; the counter only ever moves under a row lock.

@@ -27,6 +27,7 @@ from inventory.catalogue.queries.part_types import (
     part_type_by_slug,
     part_types,
     part_types_by_name,
+    with_part_counts,
 )
 from inventory.catalogue.queries.parts import (
     ARCHIVED_ALSO,
@@ -76,5 +77,6 @@ __all__ = [
     "parts_by_keys",
     "probing_is_cheaper",
     "search_mpn",
+    "with_part_counts",
     "with_tag_names",
 ]

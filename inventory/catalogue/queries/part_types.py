@@ -9,16 +9,19 @@ from config.core.errors import NotFound
 from inventory.models import InfoKey, Part, PartType
 
 
-def part_types() -> QuerySet[PartType]:
-    """Part types with their info keys and how many parts each has, in two queries. Each
-    type's parts are counted on their own, in the ``(part_type, archived, ipn)`` index: a
-    join grouped by every column of the type made SQLite read every part's row instead
-    (66 vs 17 ms for 100,000 parts)."""
+def part_types(*, order_by: str = "slug") -> QuerySet[PartType]:
+    """Part types with their info keys and how many parts each has (:func:`with_part_counts`),
+    in two queries."""
+    return with_part_counts(PartType.objects.order_by(order_by)).prefetch_related("info_keys")
+
+
+def with_part_counts(types: QuerySet[PartType]) -> QuerySet[PartType]:
+    """``types`` with ``part_count``, each type's parts counted on their own in the
+    ``(part_type, archived, ipn)`` index: a join grouped by the type's columns made 100,000
+    joined rows to group instead (30 vs 16 ms of CPU for 100,000 parts on SQLite)."""
     counted = Part.objects.filter(part_type=OuterRef("pk")).order_by().values("part_type")
     part_count = Subquery(counted.annotate(count=Count("pk")).values("count"))
-    return PartType.objects.annotate(part_count=Coalesce(part_count, 0)).prefetch_related(
-        "info_keys"
-    )
+    return types.annotate(part_count=Coalesce(part_count, 0))
 
 
 def part_types_by_name() -> list[PartType]:

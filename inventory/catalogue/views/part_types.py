@@ -28,7 +28,7 @@ def _render_part_types(
     request: HttpRequest, *, notice: tuple[str, str] | None = None, status: int = 200
 ) -> HttpResponse:
     context = {
-        "part_types": queries.part_types().order_by("name"),
+        "part_types": queries.part_types(order_by="name"),
         "can_edit": request.user.has_role(Role.MANAGER),
         "notice": notice,
     }
