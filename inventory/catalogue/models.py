@@ -9,6 +9,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from config.core.fields import FastJSONField
+from inventory.catalogue.units import UnitError, check_unit
 from inventory.stock.quantities import fits_quantity_column
 
 SLUG_VALIDATOR = RegexValidator(
@@ -90,11 +91,53 @@ class InfoKey(models.Model):
     class Meta:
         ordering = ["part_type_id", "position", "key"]
         constraints = [
-            models.UniqueConstraint(fields=["part_type", "key"], name="info_key_unique_per_type")
+            models.UniqueConstraint(fields=["part_type", "key"], name="info_key_unique_per_type"),
+            # Values are stored in a quantity's unit: it needs one, and nothing else has one.
+            models.CheckConstraint(
+                condition=models.Q(kind="quantity", unit__gt="")
+                | (~models.Q(kind="quantity") & models.Q(unit="")),
+                name="info_key_unit_only_for_quantities",
+            ),
+            # A choice key offers its choices; nothing else has any.
+            models.CheckConstraint(
+                condition=(models.Q(kind="choice") & ~models.Q(choices=[]))
+                | (~models.Q(kind="choice") & models.Q(choices=[])),
+                name="info_key_choices_only_for_choice_keys",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.part_type.slug}.{self.key}"
+
+    def clean(self) -> None:
+        """What the constraints hold, with the sentences people read, and what no constraint
+        can check: that the unit is one pint knows, and that choices are distinct, non-empty
+        strings."""
+        errors: dict[str, str] = {}
+        if self.kind == self.Kind.QUANTITY:
+            if not self.unit:
+                errors["unit"] = "A quantity needs a unit (e.g. ohm, F, V, mm)."
+            else:
+                try:
+                    check_unit(self.unit)
+                except UnitError as exc:
+                    errors["unit"] = str(exc)
+        elif self.unit:
+            errors["unit"] = "Only quantities have a unit."
+        choices = self.choices
+        if self.kind == self.Kind.CHOICE:
+            if not (
+                isinstance(choices, list)
+                and choices
+                and all(isinstance(choice, str) and choice.strip() for choice in choices)
+            ):
+                errors["choices"] = "A choice key needs a list of non-empty strings."
+            elif len({choice.casefold() for choice in choices}) != len(choices):
+                errors["choices"] = "Choices must be distinct."
+        elif choices:
+            errors["choices"] = "Only choice keys have choices."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_numeric(self) -> bool:

@@ -1,6 +1,8 @@
 """The catalogue in the staff admin: lists that cost the same queries whatever their length,
 and writes that go through the services (info validated, changelog recorded)."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -155,11 +157,24 @@ def test_admin_part_type_add_with_inline_info_keys_goes_through_the_service(staf
     assert response.status_code == 302
     assert InfoKey.objects.get(part_type__slug="capacitor").unit == "F"
     assert ChangelogEntry.objects.filter(entity_type="part_type", entity_key="capacitor").exists()
-    # The service's rules hold here too: a quantity without a unit is refused, nothing saved.
+    # The info key's own rules (InfoKey.clean) hold here too: a quantity without a unit is
+    # refused at its field, before the service is asked; nothing is saved.
     data.update({"slug": "inductor", "name": "Inductors", "info_keys-0-unit": ""})
     response = staff.post(f"{TYPES}add/", data, follow=True)
-    assert "Not saved" in response.content.decode()
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(
+        r'<ul class="errorlist"[^>]*><li>A quantity needs a unit \(e.g. ohm, F, V, mm\).</li></ul>',
+        html,
+    )
     assert not PartType.objects.filter(slug="inductor").exists()
+    # And what only the service knows is refused by it: nothing saved, its sentence shown.
+    data.update({"slug": "batch", "name": "Batch", "info_keys-0-unit": "H"})
+    response = staff.post(f"{TYPES}add/", data, follow=True)
+    assert "Not saved: The part type is not valid. slug: &#x27;batch&#x27; is reserved" in (
+        response.content.decode()
+    )
+    assert not PartType.objects.filter(slug="batch").exists()
 
 
 def test_admin_delete_of_a_part_in_use_is_refused(staff, resistors):

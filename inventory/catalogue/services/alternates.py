@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from config.core import changelog
 from config.core.actors import Actor
 from config.core.errors import Conflict, NotFound, ValidationFailed
+from config.core.integrity import unique_fields_violated
 from inventory.models import (
     Part,
     PartAlternate,
@@ -49,7 +50,9 @@ def alternate_add(*, actor: Actor, part: Part, alternate: Part, note: str = "") 
                 entity_key=_pair_key(part, alternate),
                 changes=changelog.diff({}, {"parts": [first.ipn, second.ipn], "note": note}),
             )
-    except IntegrityError as exc:
+    except IntegrityError as exc:  # a concurrent add of the same link
+        if unique_fields_violated(PartAlternate, exc) != ("part_a", "part_b"):
+            raise
         raise _duplicate_alternate(part, alternate) from exc
     return link
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from config.core import changelog
 from config.core.actors import Actor
 from config.core.errors import Conflict, ValidationFailed
+from config.core.integrity import unique_fields_violated
 from inventory.catalogue.models import INFO_KEY_FIELDS
-from inventory.catalogue.units import UnitError, check_unit
 from inventory.models import (
     InfoKey,
     Part,
@@ -57,38 +57,21 @@ def _clean_info_key_specs(specs: Any) -> tuple[list[dict[str, Any]], dict[str, l
             for field, messages in exc.message_dict.items():
                 errors[f"{where}.{field}"] = messages
             continue
-        problems = _info_key_problems(key, seen)
-        for field, message in problems:
-            errors.setdefault(f"{where}.{field}", []).append(message)
+        # What a key can check by itself (a quantity's unit, a choice key's choices) is the
+        # model's rule, behind its check constraints; a key named twice is the list's.
+        problems: dict[str, list[str]] = {}
+        try:
+            key.clean()
+        except DjangoValidationError as exc:
+            problems.update(exc.message_dict)
+        if key.key in seen:
+            problems.setdefault("key", []).insert(0, f"{key.key!r} appears twice.")
+        for field, messages in problems.items():
+            errors.setdefault(f"{where}.{field}", []).extend(messages)
         seen.add(key.key)
         if not problems:
             cleaned.append({field: getattr(key, field) for field in INFO_KEY_FIELDS})
     return cleaned, errors
-
-
-def _info_key_problems(key: InfoKey, seen: set[str]) -> list[tuple[str, str]]:
-    problems = []
-    if key.key in seen:
-        problems.append(("key", f"{key.key!r} appears twice."))
-    if key.kind == InfoKey.Kind.QUANTITY:
-        if not key.unit:
-            problems.append(("unit", "A quantity needs a unit (e.g. ohm, F, V, mm)."))
-        else:
-            try:
-                check_unit(key.unit)
-            except UnitError as exc:
-                problems.append(("unit", str(exc)))
-    elif key.unit:
-        problems.append(("unit", "Only quantities have a unit."))
-    if key.kind == InfoKey.Kind.CHOICE:
-        choices = key.choices
-        if not choices or not all(isinstance(c, str) and c.strip() for c in choices):
-            problems.append(("choices", "A choice key needs a list of non-empty strings."))
-        elif len({c.casefold() for c in choices}) != len(choices):
-            problems.append(("choices", "Choices must be distinct."))
-    elif key.choices:
-        problems.append(("choices", "Only choice keys have choices."))
-    return problems
 
 
 def _spec_of(key: InfoKey) -> dict[str, Any]:
@@ -140,8 +123,10 @@ def part_type_create(
                 entity_key=part_type.slug,
                 changes=changelog.diff({}, _part_type_state(part_type, specs)),
             )
-    except IntegrityError as exc:  # a concurrent create of the same slug
-        raise _duplicate_type(slug) from exc
+    except IntegrityError as exc:
+        if unique_fields_violated(PartType, exc) != ("slug",):
+            raise
+        raise _duplicate_type(slug) from exc  # a concurrent create took the slug
     return part_type
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from config.core import changelog
 from config.core.actors import Actor
 from config.core.errors import Conflict, ValidationFailed
+from config.core.integrity import unique_fields_violated
 from config.core.numbers import plain_number
 from inventory.catalogue.models import PART_FIELDS, PART_SCALAR_FIELDS, normalize_mpn
 from inventory.catalogue.services.info import (
@@ -169,8 +170,10 @@ def part_create(
                 entity_key=part.ipn,
                 changes=changelog.diff({}, _part_state(part, tag_names)),
             )
-    except IntegrityError as exc:  # the IPN was taken between the check and the insert
-        raise _duplicate_ipn(ipn or "") from exc
+    except IntegrityError as exc:
+        if unique_fields_violated(Part, exc) != ("ipn",):
+            raise
+        raise _duplicate_ipn(ipn or "") from exc  # taken between the check and the insert
     return part
 
 
@@ -366,7 +369,18 @@ def parts_create_many(
                     **scalars,
                 )
             )
-        Part.objects.bulk_create(parts, batch_size=chunk_size)
+        try:
+            # A savepoint, so that an IPN taken since the check above (by a part of another
+            # type: the type's row lock holds off only this type's writers) can be named.
+            with transaction.atomic():
+                Part.objects.bulk_create(parts, batch_size=chunk_size)
+        except IntegrityError as exc:
+            if unique_fields_violated(Part, exc) != ("ipn",):
+                raise
+            raise Conflict(
+                "An IPN of these rows was taken meanwhile; nothing was imported.",
+                code="duplicate",
+            ) from exc
         if any(part.pk is None for part in parts):  # backends that cannot return ids
             ids = dict(
                 Part.objects.filter(part_type=locked, created_at=now).values_list("ipn", "pk")

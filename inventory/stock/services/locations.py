@@ -8,6 +8,7 @@ from django.utils import timezone
 from config.core import changelog
 from config.core.actors import Actor
 from config.core.errors import Conflict, ValidationFailed
+from config.core.integrity import unique_fields_violated
 from inventory.catalogue.services.tags import tags_named
 from inventory.models import Lot, StockBalance, StorageLocation
 from inventory.stock.models import PATH_SEPARATOR
@@ -39,13 +40,15 @@ def _check_parent(location: StorageLocation | None, parent: StorageLocation | No
 
 
 def _duplicate_error(exc: IntegrityError) -> Conflict:
-    text = str(exc).lower()
-    field = "code" if "code" in text else "name"
-    message = (
-        "Another location has this code."
-        if field == "code"
-        else "A sibling location already has this name."
-    )
+    """The conflict ``exc`` is, by the unique field the database says it broke; any other
+    integrity error is raised again as it is."""
+    fields = unique_fields_violated(StorageLocation, exc)
+    if fields == ("code",):
+        field, message = "code", "Another location has this code."
+    elif fields in {("parent", "name"), ("name",)}:  # among siblings, or among roots
+        field, message = "name", "A sibling location already has this name."
+    else:
+        raise exc
     return Conflict(message, code="duplicate", errors={field: [message]})
 
 
