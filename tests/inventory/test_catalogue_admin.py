@@ -109,14 +109,33 @@ def test_admin_edit_goes_through_the_service_and_normalises_info(staff, resistor
     assert entry.actor_name == "root" and "info" in entry.changes
 
 
-def test_admin_cannot_store_invalid_info(staff, resistors):
+@pytest.mark.parametrize(
+    ("info", "error"),
+    [
+        (
+            '{"resistance": "10 V"}',
+            "resistance: &#x27;10 V&#x27; cannot be converted to Ω: it is a different kind of "
+            "quantity.",
+        ),
+        (
+            '{"colour": "red", "resistance": 1}',
+            "colour: Unknown info key; this part type has: resistance, tolerance, power, "
+            "package, smd, series.",
+        ),
+        ("{}", "resistance: This info key is required."),
+    ],
+    ids=["wrong unit", "unknown key", "required key missing"],
+)
+def test_admin_cannot_store_invalid_info(staff, resistors, info, error):
     part = make_part(resistors, info={"resistance": "1k"})
-    for info in ('{"resistance": "10 V"}', '{"colour": "red", "resistance": 1}', "{}"):
-        response = staff.post(f"{PARTS}{part.pk}/change/", part_change_form(part, info=info))
-        assert response.status_code == 200  # the form again, with the error at "info"
-        html = response.content.decode()
-        assert "errorlist" in html
-        assert "resistance" in html or "colour" in html
+    response = staff.post(f"{PARTS}{part.pk}/change/", part_change_form(part, info=info))
+    assert response.status_code == 200  # the form again, with the error at "info"
+    html = response.content.decode()
+    # Django's admin puts a field's errors right above it, in the field's row.
+    row = re.search(r'<div class="form-row[^"]*field-info">(.*?)</textarea>', html, re.S)
+    assert row is not None, "no info field"
+    assert '<ul class="errorlist"' in row.group(1)
+    assert f"<li>{error}</li>" in row.group(1)
     part.refresh_from_db()
     assert part.info == {"resistance": 1000}
 
