@@ -84,6 +84,25 @@ def test_the_urls_are_named():
     assert reverse("inventory:part-type-list") == "/part-types"
 
 
+def test_every_catalogue_page_declares_the_role_it_needs():
+    from inventory.catalogue.urls import urlpatterns
+
+    declared = {pattern.name: pattern.callback.required_role for pattern in urlpatterns}
+    readers = {"part-list", "part-manufacturers", "part-detail", "part-type-list"}
+    assert declared == {name: Role.VIEWER if name in readers else Role.MANAGER for name in declared}
+    assert len(declared) == 13
+
+
+def test_a_clerk_reads_the_catalogue_but_changes_nothing(client, resistors):
+    client.force_login(make_user("clara", Role.CLERK))
+    part = make_part(resistors, info={"resistance": "10k"})
+    assert client.get(LIST).status_code == 200
+    assert client.get(f"/parts/resistor/{part.ipn}").status_code == 200
+    assert client.get("/parts/resistor/new").status_code == 403
+    assert client.post(f"/parts/resistor/{part.ipn}/edit", part_form()).status_code == 403
+    assert client.get("/part-types/new").status_code == 403
+
+
 def test_anonymous_visitors_are_sent_to_log_in(client, resistors):
     for url in (LIST, "/part-types", "/parts/resistor/new"):
         response = client.get(url)

@@ -2,15 +2,14 @@
 delete with the info keys as rows."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.core.actors import Actor
 from config.core.errors import ServiceError
-from config.core.roles import Role, require_role
-from config.core.ui import UNPROCESSABLE, wants_fragment
+from config.core.roles import Role
+from config.core.ui import UNPROCESSABLE, role_required, wants_fragment
 from inventory.catalogue import queries, services
 from inventory.catalogue.forms import (
     INFO_KEY_PREFIX,
@@ -41,7 +40,7 @@ def _render_part_types(
 
 
 @require_GET
-@login_required
+@role_required(Role.VIEWER)
 def part_type_list(request: HttpRequest) -> HttpResponse:
     return _render_part_types(request)
 
@@ -98,24 +97,21 @@ def _part_type_form_view(request: HttpRequest, part_type: PartType | None) -> Ht
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@role_required(Role.MANAGER)
 def part_type_create(request: HttpRequest) -> HttpResponse:
-    require_role(request, Role.MANAGER)
     return _part_type_form_view(request, None)
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@role_required(Role.MANAGER)
 def part_type_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    require_role(request, Role.MANAGER)
     return _part_type_form_view(request, part_type_or_404(slug))
 
 
 @require_GET
-@login_required
+@role_required(Role.MANAGER)
 def info_key_row(request: HttpRequest) -> HttpResponse:
     """One empty info key row for the part type form, and the formset's new row count."""
-    require_role(request, Role.MANAGER)
     form = InfoKeyRowForm(request.GET)
     if not form.is_valid():
         return HttpResponse("Give the formset's row count.", status=400)
@@ -126,9 +122,8 @@ def info_key_row(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@role_required(Role.MANAGER)
 def part_type_delete(request: HttpRequest, slug: str) -> HttpResponse:
-    require_role(request, Role.MANAGER)
     part_type = part_type_or_404(slug)
     try:
         services.part_type_delete(actor=Actor.for_user(request.user), part_type=part_type)

@@ -7,7 +7,6 @@ import re
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -20,8 +19,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from config.core.actors import Actor
 from config.core.errors import NotFound, ServiceError
 from config.core.forms import apply_service_error
-from config.core.roles import Role, require_role
-from config.core.ui import UNPROCESSABLE, wants_fragment
+from config.core.roles import Role
+from config.core.ui import UNPROCESSABLE, role_required, wants_fragment
 from inventory.catalogue import queries, services
 from inventory.catalogue.forms import (
     AlternateForm,
@@ -140,7 +139,7 @@ class _PartUrls:
 
 
 @require_GET
-@login_required
+@role_required(Role.VIEWER)
 def part_list(request: HttpRequest) -> HttpResponse:
     part_types = queries.part_types_by_name()
     form = PartFilterForm(request.GET, part_types=part_types)
@@ -176,7 +175,7 @@ def part_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@role_required(Role.VIEWER)
 def manufacturer_options(request: HttpRequest) -> HttpResponse:
     """The manufacturer filter's suggestions, fetched when the field is first focused: reading
     every part's manufacturer cost the list page a third of its time, for a field most visits
@@ -218,7 +217,7 @@ def _detail_context(request: HttpRequest, part: Part, **extra) -> dict:
 
 
 @require_GET
-@login_required
+@role_required(Role.VIEWER)
 def part_detail(request: HttpRequest, ptype: str, ipn: str) -> HttpResponse:
     part = _part_or_404(ptype, ipn)
     return render(request, "inventory/parts/detail.html", _detail_context(request, part))
@@ -243,9 +242,8 @@ def _render_alternates(
 
 
 @require_POST
-@login_required
+@role_required(Role.MANAGER)
 def alternate_add(request: HttpRequest, ptype: str, ipn: str) -> HttpResponse:
-    require_role(request, Role.MANAGER)
     part = _part_or_404(ptype, ipn)
     form = AlternateForm(request.POST)
     if not form.is_valid():
@@ -269,9 +267,8 @@ def alternate_add(request: HttpRequest, ptype: str, ipn: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@role_required(Role.MANAGER)
 def alternate_remove(request: HttpRequest, ptype: str, ipn: str, alt_ipn: str) -> HttpResponse:
-    require_role(request, Role.MANAGER)
     part = _part_or_404(ptype, ipn)
     alternate = queries.part_by_ipn(alt_ipn)
     try:
@@ -289,11 +286,10 @@ def alternate_remove(request: HttpRequest, ptype: str, ipn: str, alt_ipn: str) -
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@role_required(Role.MANAGER)
 def part_delete(request: HttpRequest, ptype: str, ipn: str) -> HttpResponse:
     """GET: a confirmation page (for browsers without JavaScript; the part page asks with
     hx-confirm). POST: delete, or say why not (the part is in use)."""
-    require_role(request, Role.MANAGER)
     part = _part_or_404(ptype, ipn)
     refusal = None
     if request.method == "POST":
@@ -329,9 +325,8 @@ def _render_part_form(request, form: PartForm, *, status: int = 200) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@role_required(Role.MANAGER)
 def part_create(request: HttpRequest, ptype: str) -> HttpResponse:
-    require_role(request, Role.MANAGER)
     part_type = part_type_or_404(ptype)
     if request.method == "GET":
         return _render_part_form(request, PartForm(part_type=part_type))
@@ -350,9 +345,8 @@ def part_create(request: HttpRequest, ptype: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@role_required(Role.MANAGER)
 def part_edit(request: HttpRequest, ptype: str, ipn: str) -> HttpResponse:
-    require_role(request, Role.MANAGER)
     part = _part_or_404(ptype, ipn)
     if request.method == "GET":
         return _render_part_form(request, PartForm(part_type=part.part_type, part=part))
