@@ -168,3 +168,15 @@ def test_gunicorn_logs_a_server_error_with_traceback_and_request_id_to_stderr(tm
         after = stderr.split(line, 1)[1]
         assert after.lstrip("\n").startswith("Traceback (most recent call last):")
         assert "no such table: accounts_user" in after.split("Internal Server Error", 1)[0]
+
+
+@override_settings(DEBUG=True)
+def test_an_api_error_rewritten_as_json_keeps_a_true_content_length(db):
+    # With DEBUG on, Django answers an unknown API path with its HTML debug page, which the
+    # error middleware rewrites in place: the length must be the new body's.
+    response = Client().get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_found"
+    if response.has_header("Content-Length"):
+        assert int(response["Content-Length"]) == len(response.content)

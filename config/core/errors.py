@@ -3,6 +3,7 @@
 Services raise :class:`ServiceError` subclasses; the API turns them into responses here and the
 UI shows their ``detail`` inline, so both speak the same rules."""
 
+import json
 import logging
 from http import HTTPStatus
 
@@ -169,8 +170,6 @@ _DJANGO_ERRORS = {
     413: ("The request body is too large.", "too_large"),
     500: ("The server failed to handle this request.", "server_error"),
 }
-# Headers of Django's answer that still hold for ours.
-_KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
 
 def _wants_json(request) -> bool:
@@ -198,11 +197,13 @@ class ApiErrorsMiddleware:
         detail, code = _DJANGO_ERRORS.get(
             response.status_code, (HTTPStatus(response.status_code).phrase + ".", "error")
         )
-        answer = JsonResponse(error_body(detail, code), status=response.status_code)
-        for header in _KEPT_HEADERS:
-            if header in response:
-                answer[header] = response[header]
-        return answer
+        # The same response object, its body rewritten: Django has already logged a failure
+        # against it, and a new response would be logged a second time.
+        response.content = json.dumps(error_body(detail, code))
+        response["Content-Type"] = "application/json"
+        if response.has_header("Content-Length"):  # set for the old body by CommonMiddleware
+            response["Content-Length"] = str(len(response.content))
+        return response
 
 
 def handler400(request, exception=None):
