@@ -128,11 +128,8 @@ def user_set_password(
     someone else's need not."""
     changing_own = actor.user is not None and actor.user.pk == user.pk
     admin_reset = not changing_own and actor.user is not None and actor.user.has_role(Role.ADMIN)
-    if not admin_reset and not (old_password and user.check_password(old_password)):
-        raise ValidationFailed(
-            "The current password is wrong.",
-            errors={"old_password": ["The current password is wrong."]},
-        )
+    if not admin_reset:
+        _check_current_password(user, old_password)
     _check_password(new_password, user, field="new_password")
     with transaction.atomic():
         user.set_password(new_password)
@@ -143,6 +140,22 @@ def user_set_password(
             entity_type=changelog.EntityType.USER,
             entity_key=user.username,
             changes={"password": ["***", "***"]},
+        )
+
+
+def _check_current_password(user: User, password: str | None) -> None:
+    """The current password, guessed against the same per-username counter as logins: a
+    stolen session must not be a way around the login throttle."""
+    window, retry_after = _window()
+    key, limit = _throttle_keys(user.username, "")[0]
+    key = f"{key}:{window}"
+    if throttle.failure_counts([key]).get(key, 0) >= limit:
+        raise Throttled("Too many wrong passwords; try again later.", retry_after=retry_after)
+    if not (password and user.check_password(password)):
+        throttle.count_failure([key], timeout=retry_after + 1)
+        raise ValidationFailed(
+            "The current password is wrong.",
+            errors={"old_password": ["The current password is wrong."]},
         )
 
 

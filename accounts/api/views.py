@@ -138,7 +138,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(
         operation_id="users_passwd",
         request=s.PasswordChangeSerializer,
-        responses={204: None, **errors(400, 401, 403, 404)},
+        responses={204: None, **errors(400, 401, 403, 404, 429)},
         summary="Change a password: your own (old password required) or anyone's as an admin.",
     )
     @action(detail=True, methods=["put"])

@@ -1,4 +1,5 @@
 import pytest
+from django.test import override_settings
 
 from accounts.models import User
 from config.core.models import ChangelogEntry
@@ -180,3 +181,16 @@ def test_every_user_write_is_in_the_changelog_without_secrets(as_admin):
     assert entries[3].changes == {"password": ["***", "***"]}
     assert all(e.actor_name == "ada" and e.actor_kind == "token" for e in entries)
     assert "passphrase" not in repr([e.changes for e in entries])
+
+
+@override_settings(LOGIN_THROTTLE={"window_seconds": 300, "per_username": 3, "per_address": 30})
+def test_guessing_the_current_password_is_throttled_like_a_login(api, viewer, anon):
+    client = api(viewer)
+    body = {"old_password": "a guess", "new_password": "another passphrase 9"}
+    for _ in range(3):
+        assert client.put("/api/v1/users/vera/passwd", body, format="json").status_code == 400
+    throttled = client.put("/api/v1/users/vera/passwd", body, format="json")
+    assert throttled.status_code == 429
+    assert int(throttled["Retry-After"]) > 0
+    # The same counter as the login form: the guesses count against logging in too.
+    assert login(anon, "vera", "correct horse 42").status_code == 429
