@@ -309,3 +309,76 @@ def test_operations_are_not_described_by_view_docstrings():
     described = served_schema()["paths"]["/api/v1/stock/add"]["post"].get("description", "")
     assert StockOperationView.__doc__.split(";")[0] not in described
     assert "Idempotency-Key" in described
+
+
+# --- what the schema documents is what is accepted (schemathesis checks it too) ----------
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field"),
+    [
+        ("/api/v1/locations", {"name": "Shelf", "code": "S1", "is_full": 0}, "is_full"),
+        ("/api/v1/lots", {"name": "L1", "tags": ["ok", 0]}, "tags.1"),
+        ("/api/v1/lots", {"name": 12}, "name"),
+        ("/api/v1/parts/batch", {"keys": [{"ptype": "resistor", "ipn": 0}]}, "keys.0.ipn"),
+        ("/api/v1/stock/add", {"ipn": "RES-1", "location": "A1", "quantity": 1.5}, "quantity"),
+        ("/api/v1/stock/add", {"ipn": "RES-1", "location": "A1", "quantity": True}, "quantity"),
+    ],
+)
+def test_a_value_of_another_json_type_than_documented_is_refused(
+    as_admin, catalogue, url, body, field
+):
+    response = as_admin.post(url, body, format="json")
+    assert is_error(response, 400, "invalid")
+    assert field in response.json()["errors"]
+
+
+@pytest.mark.parametrize("value", ["", " 1", "1e3", "0.1234567", "-1"])
+def test_part_decimals_are_read_as_documented_plain_decimals(as_manager, catalogue, value):
+    response = as_manager.put(
+        "/api/v1/parts/resistor/RES-1", {"unit_weight_g": value}, format="json"
+    )
+    assert is_error(response, 400, "invalid")
+    assert set(response.json()["errors"]) == {"unit_weight_g"}
+
+
+def test_part_decimals_take_a_whole_json_number_too(as_manager, catalogue):
+    response = as_manager.put("/api/v1/parts/resistor/RES-1", {"unit_weight_g": 2}, format="json")
+    assert response.status_code == 200
+    assert response.json()["unit_weight_g"] == "2"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/stock?include_empty=null",
+        "/api/v1/users?is_active=maybe",
+        "/api/v1/locations/{location_id}/stock?recursive=1",
+        "/api/v1/locations?parent=%C2%B2",
+        "/api/v1/parts/search/X?limit=%C2%B2",
+        "/api/v1/stock/movements?since=1_000",
+        "/api/v1/stock/movements?until=0001-01-01T00:00:00%2B14:00",
+    ],
+)
+def test_query_values_the_schema_does_not_allow_are_refused(as_admin, catalogue, url):
+    assert is_error(as_admin.get(url.format(**catalogue)), 400)
+
+
+def test_an_empty_query_parameter_is_one_not_given(as_admin, catalogue):
+    given = as_admin.get("/api/v1/stock?page=&page_size=&ipn=&include_empty=&status=")
+    assert given.status_code == 200
+    assert given.json() == as_admin.get("/api/v1/stock").json()
+    assert as_admin.get("/api/v1/locations?parent=&archived=").status_code == 200
+    since = as_admin.get("/api/v1/changelog/since/0?cursor=&limit=")
+    assert since.status_code == 200
+    for operations in served_schema()["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", ()):
+                assert parameter["in"] != "query" or parameter["allowEmptyValue"], parameter
+
+
+def test_putting_a_location_with_no_body_changes_nothing(as_manager, catalogue):
+    before = as_manager.get(f"/api/v1/locations/{catalogue['location_id']}").json()
+    response = as_manager.put(f"/api/v1/locations/{catalogue['location_id']}")
+    assert response.status_code == 200
+    assert response.json() == before

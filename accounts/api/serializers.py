@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from config.core.api_fields import RequestSerializer
 from config.core.roles import Role
 
 from ..models import ApiToken, User
@@ -26,7 +27,7 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UserCreateSerializer(serializers.Serializer):
+class UserCreateSerializer(RequestSerializer):
     username = serializers.RegexField(
         r"^[\w.@+-]+\Z",
         max_length=150,
@@ -40,7 +41,7 @@ class UserCreateSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(default=True)
 
 
-class UserUpdateSerializer(serializers.Serializer):
+class UserUpdateSerializer(RequestSerializer):
     """Fields left out keep their values."""
 
     email = serializers.EmailField(required=False, allow_blank=True)
@@ -49,14 +50,14 @@ class UserUpdateSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(required=False, help_text="Admins only.")
 
 
-class PasswordChangeSerializer(serializers.Serializer):
+class PasswordChangeSerializer(RequestSerializer):
     old_password = serializers.CharField(
         required=False, write_only=True, help_text="Required when changing your own password."
     )
     new_password = serializers.CharField(write_only=True)
 
 
-class RoleAssignSerializer(serializers.Serializer):
+class RoleAssignSerializer(RequestSerializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
 
@@ -81,7 +82,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         return f"wc_{token.hint}…"
 
 
-class ApiTokenCreateSerializer(serializers.Serializer):
+class ApiTokenCreateSerializer(RequestSerializer):
     label = serializers.RegexField(
         r"^[\w.-]{1,64}\Z", error_messages={"invalid": "1 to 64 letters, digits, '.', '-' or '_'."}
     )
@@ -98,7 +99,7 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
         read_only_fields = fields
 
 
-class LoginSerializer(serializers.Serializer):
+class LoginSerializer(RequestSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(write_only=True, max_length=4096)
 

@@ -16,8 +16,9 @@ urlpatterns = [
     path("users/<str:uname>/role", users.as_view({"put": "role"}), name="user-role"),
     path(
         "users/<str:uname>/auth-methods",
-        # A whole list, not a page (initkwargs, so the schema knows it too).
-        users.as_view({"get": "auth_methods"}, pagination_class=None),
+        # A whole list of one user's methods: no page, no filters (initkwargs, so that the
+        # schema knows it too).
+        users.as_view({"get": "auth_methods"}, pagination_class=None, filter_backends=[]),
         name="user-auth-methods",
     ),
     path("tokens", tokens.as_view({"get": "list", "post": "create"}), name="token-list"),

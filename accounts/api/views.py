@@ -15,6 +15,7 @@ from .. import queries, services
 from ..authentication import client_address
 from ..models import ApiToken, User
 from . import serializers as s
+from .filters import UserFilter
 
 
 class LoginView(APIView):
@@ -67,7 +68,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     lookup_url_kwarg = "uname"
     serializer_class = s.UserSerializer
     search_fields = ["username", "email", "first_name", "last_name"]
-    filterset_fields = ["role", "is_active"]
+    filterset_class = UserFilter
     required_roles = {
         "list": Role.ADMIN,
         "create": Role.ADMIN,
@@ -210,7 +211,7 @@ class ApiTokenViewSet(viewsets.GenericViewSet):
         operation_id="tokens_create",
         parameters=[USER_PARAM],
         request=s.ApiTokenCreateSerializer,
-        responses={201: s.ApiTokenCreatedSerializer, **errors(400, 401, 403, 409)},
+        responses={201: s.ApiTokenCreatedSerializer, **errors(400, 401, 403, 404, 409)},
         summary="Create an API token; the secret is in this response only.",
     )
     def create(self, request):

@@ -1,4 +1,8 @@
-"""Serializer fields shared by every API."""
+"""Serializer fields shared by every API, and the base of its request bodies."""
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal
 
 from django.db import models
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -12,11 +16,41 @@ from .numbers import plain_number
 class PlainDecimalField(serializers.DecimalField):
     """A decimal as the API writes every decimal (quantities, prices, totals): a string without
     padding zeros, "4000" and "0.25" rather than "4000.000000" and "0.250000" (the same
-    number to any parser, and what people typed). Reads decimals like DRF's field."""
+    number to any parser, and what people typed).
+
+    It reads what it documents: a plain decimal string ("12", "-0.5") or a whole JSON number;
+    not exponents ("1e3"), spaces or binary fractions (JSON 0.1), which DRF's field takes."""
+
+    default_error_messages = {
+        "plain": 'Send a plain decimal as a string ("12.5") or a whole number.'
+    }
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("normalize_output", True)
         super().__init__(**kwargs)
+
+    def validate_empty_values(self, data):
+        # DRF's DecimalField reads "" as null; the schema allows no empty string, so neither do
+        # we: it goes on to to_internal_value and is refused there.
+        return super(serializers.DecimalField, self).validate_empty_values(data)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not re.fullmatch(self.input_pattern(), data):
+            self.fail("plain")
+        if isinstance(data, bool | float):
+            self.fail("plain")
+        return super().to_internal_value(data)
+
+    def input_pattern(self) -> str:
+        sign = "" if self.min_value is not None and self.min_value >= 0 else "-?"
+        fraction = rf"(?:\.\d{{1,{self.decimal_places}}})?" if self.decimal_places else ""
+        return rf"^{sign}\d{{1,{self.max_whole_digits}}}{fraction}$"
+
+    def whole_range(self) -> dict:
+        largest = 10 ** (self.max_whole_digits or 0) - 1
+        low = self.min_value if self.min_value is not None else -largest
+        high = self.max_value if self.max_value is not None else largest
+        return {"minimum": int(Decimal(low).to_integral_value()), "maximum": int(high)}
 
 
 # DRF's ModelSerializer, with the model's decimal fields written as PlainDecimalField. (No
@@ -38,9 +72,21 @@ def plain_decimal_pattern(max_whole_digits: int, decimal_places: int) -> str:
 
 class PlainDecimalFieldExtension(OpenApiSerializerFieldExtension):
     target_class = PlainDecimalField
+    match_subclasses = True
 
     def map_serializer_field(self, auto_schema, direction):
         field = self.target
+        if direction == "request":
+            return {
+                "anyOf": [
+                    {
+                        **build_basic_type(OpenApiTypes.STR),
+                        "format": "decimal",
+                        "pattern": field.input_pattern(),
+                    },
+                    {**build_basic_type(OpenApiTypes.INT), **field.whole_range()},
+                ]
+            }
         schema = {**build_basic_type(OpenApiTypes.STR), "format": "decimal"}
         if field.max_whole_digits is not None:
             schema["pattern"] = plain_decimal_pattern(field.max_whole_digits, field.decimal_places)
@@ -51,3 +97,59 @@ def decimal_text(value) -> str | None:
     """What :class:`PlainDecimalField` writes for ``value``, for serializers that build their
     output directly (the ledger's); None stays None."""
     return None if value is None else plain_number(value)
+
+
+_TEXT_FIELDS = (
+    serializers.CharField,
+    serializers.ChoiceField,
+    serializers.DateField,
+    serializers.DateTimeField,
+    serializers.UUIDField,
+    serializers.SlugRelatedField,
+)
+
+
+def json_type_problem(field: serializers.Field, value) -> str | None:
+    """Why ``value``, as sent in JSON, is not of the type the schema gives ``field``; None if
+    it is. (DRF's fields convert: 0 is false for a BooleanField, 12 is "12" for a CharField.)
+    Null is left to the field's own ``allow_null``."""
+    if value is None:
+        return None
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "Must be true or false."
+    if isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        return None if whole else "Must be a whole number."
+    if isinstance(field, serializers.DecimalField):
+        plain = isinstance(value, str | int) and not isinstance(value, bool)
+        return None if plain else 'Must be a decimal as a string ("12.5") or a whole number.'
+    if isinstance(field, _TEXT_FIELDS):
+        return None if isinstance(value, str) else "Must be text."
+    if isinstance(field, serializers.ListField | serializers.ListSerializer):
+        return None if isinstance(value, list) else "Must be a list."
+    if isinstance(field, serializers.DictField | serializers.Serializer):
+        return None if isinstance(value, dict) else "Must be an object."
+    return None
+
+
+class RequestSerializer(serializers.Serializer):
+    """The base of every request body: each value must have the JSON type its schema states
+    before the fields read it, so what the OpenAPI schema documents is what is accepted (the
+    API's contract, checked by schemathesis), and 0 is never taken for false."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            problems: dict[str, list[str]] = {}
+            for name, field in self.fields.items():
+                if field.read_only or name not in data:
+                    continue
+                value = data[name]
+                if problem := json_type_problem(field, value):
+                    problems[name] = [problem]
+                elif isinstance(field, serializers.ListField) and isinstance(value, list):
+                    for index, item in enumerate(value):
+                        if problem := json_type_problem(field.child, item):
+                            problems[f"{name}.{index}"] = [problem]
+            if problems:
+                raise serializers.ValidationError(problems)
+        return super().to_internal_value(data)

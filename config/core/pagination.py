@@ -50,8 +50,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
 def _positive_int(params, name: str) -> int | None:
     raw = params.get(name)
-    if raw is None:
-        return None
+    if raw is None or raw == "":
+        return None  # an empty parameter is one not given (config.core.schema)
     if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise ValidationFailed(
             f"{name} must be a whole number from 1.",

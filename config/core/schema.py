@@ -108,13 +108,18 @@ class AutoSchema(openapi.AutoSchema):
 
 
 def document_common_refusals(result, generator, request, public):
-    """Postprocessing hook: the refusals every operation of a kind can answer, documented
-    once here rather than on each view. Every operation with a body: 400 (not JSON, or
+    """Postprocessing hook: what holds for every operation, documented once here rather than
+    on each view. A query parameter given empty counts as not given. The refusals every
+    operation of a kind can answer: Every operation with a body: 400 (not JSON, or
     invalid) and 413 (over DATA_UPLOAD_MAX_MEMORY_SIZE). Every paged list: 400 for a bad page
     or an unknown query parameter and 404 for a page past the last one."""
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path_item in result["paths"].values():
         for method, operation in path_item.items():
+            for parameter in operation.get("parameters", ()):
+                if parameter["in"] == "query":
+                    # `?name=` is the same as leaving name out, on every operation.
+                    parameter["allowEmptyValue"] = True
             responses = operation["responses"]
             if "requestBody" in operation:
                 responses.setdefault("400", {"description": ERROR_TEXT[400], "content": error})

@@ -54,7 +54,7 @@ class ChangelogSinceView(APIView):
             ),
             OpenApiParameter(
                 "cursor",
-                str,
+                {"type": "string", "minLength": 1},
                 description=(
                     "next_cursor of the previous response: continue right after it (the "
                     "timestamp is then not used to filter). Polling with it never misses and "
@@ -63,7 +63,7 @@ class ChangelogSinceView(APIView):
             ),
             OpenApiParameter(
                 "limit",
-                int,
+                {"type": "integer", "minimum": 1},
                 description=f"Entries per response (default 100, at most {s.ChangelogSinceQuerySerializer.MAX_LIMIT}).",
             ),
             *FILTER_PARAMS,
@@ -72,9 +72,8 @@ class ChangelogSinceView(APIView):
         summary="Changelog entries since a time, oldest first, with a cursor to poll on.",
     )
     def get(self, request, timestamp: str):
-        query = s.ChangelogSinceQuerySerializer(
-            data={"timestamp": timestamp, **request.query_params.dict()}
-        )
+        given = {name: value for name, value in request.query_params.items() if value != ""}
+        query = s.ChangelogSinceQuerySerializer(data={"timestamp": timestamp, **given})
         query.is_valid(raise_exception=True)
         params = query.validated_data
         entries, has_more, position = queries.changelog_after(

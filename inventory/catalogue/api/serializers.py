@@ -5,7 +5,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.core.api_fields import ModelSerializer
+from config.core.api_fields import ModelSerializer, PlainDecimalField, RequestSerializer
 from inventory.catalogue import queries
 from inventory.catalogue.models import INFO_KEY_FIELDS, IPN_VALIDATOR, PART_READ_FIELDS
 from inventory.models import InfoKey, Part, PartType
@@ -33,7 +33,7 @@ class InfoKeySerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class InfoKeyWriteSerializer(serializers.Serializer):
+class InfoKeyWriteSerializer(RequestSerializer):
     key = serializers.CharField(max_length=48)
     label = serializers.CharField(max_length=100, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=InfoKey.Kind.choices)
@@ -75,7 +75,7 @@ class PartTypeSerializer(ModelSerializer):
         return reverse("part-type-detail", kwargs={"type_id": part_type.pk})
 
 
-class PartTypeCreateSerializer(serializers.Serializer):
+class PartTypeCreateSerializer(RequestSerializer):
     slug = serializers.CharField(
         max_length=48, help_text="Lower-case letters, digits, - and _; not all digits."
     )
@@ -94,6 +94,8 @@ class PartSerializer(ModelSerializer):
     part_type = serializers.CharField(source="part_type.slug", read_only=True)
     info = serializers.DictField(help_text=INFO_HELP, read_only=True)
     info_display = serializers.SerializerMethodField()
+    # Text, not a URI format: a part may have no datasheet (an empty string).
+    datasheet_url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
     tags = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
@@ -193,7 +195,7 @@ def _part_url(slug: str, url_prefix: str, ipn: str) -> str:
     return reverse("part-detail", kwargs={"ptype": slug, "ipn": ipn})
 
 
-class PartWriteSerializer(serializers.Serializer):
+class PartWriteSerializer(RequestSerializer):
     """A new part. Every field may be left out; without an IPN one is generated from the
     part type's prefix (RES-00042)."""
 
@@ -217,10 +219,10 @@ class PartWriteSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=64), required=False, help_text="Tag names."
     )
     unit_of_measure = serializers.ChoiceField(choices=Part.UnitOfMeasure.choices, required=False)
-    unit_weight_g = serializers.DecimalField(
+    unit_weight_g = PlainDecimalField(
         max_digits=12, decimal_places=6, required=False, allow_null=True, min_value=0
     )
-    low_stock_threshold = serializers.DecimalField(
+    low_stock_threshold = PlainDecimalField(
         max_digits=18, decimal_places=6, required=False, allow_null=True, min_value=0
     )
     archived = serializers.BooleanField(required=False)
@@ -251,9 +253,10 @@ class PartKeyListSerializer(serializers.ListSerializer):
         return super().to_internal_value(data)
 
 
-class PartKeySerializer(serializers.Serializer):
-    ptype = serializers.CharField(max_length=48)
-    ipn = serializers.CharField(max_length=64)
+class PartKeySerializer(RequestSerializer):
+    # Blank keys are refused (spaces around are trimmed): the pattern says "not only spaces".
+    ptype = serializers.RegexField(r"\S", max_length=48)
+    ipn = serializers.RegexField(r"\S", max_length=64)
 
     class Meta:
         list_serializer_class = PartKeyListSerializer
@@ -282,7 +285,7 @@ def _clean(value: Any, max_length: int) -> bool:
     )
 
 
-class BatchRequestSerializer(serializers.Serializer):
+class BatchRequestSerializer(RequestSerializer):
     keys = PartKeySerializer(many=True, max_length=1000, help_text="At most 1000 keys.")
 
 
@@ -315,7 +318,7 @@ class AlternateSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
 
 
-class AlternateCreateSerializer(serializers.Serializer):
+class AlternateCreateSerializer(RequestSerializer):
     ipn = serializers.CharField(max_length=64, help_text="IPN of the alternate part.")
     ptype = serializers.CharField(
         max_length=48, required=False, help_text="Its part type; checked when given."

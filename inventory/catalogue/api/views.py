@@ -4,7 +4,12 @@
 from types import SimpleNamespace
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import status, viewsets
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
@@ -12,7 +17,7 @@ from rest_framework.response import Response
 from accounts.actors import actor_from_request
 from config.core.errors import NotFound, ValidationFailed
 from config.core.roles import Role
-from config.core.schema import errors
+from config.core.schema import errors, page_of
 from inventory.catalogue import queries, services
 from inventory.catalogue.api import serializers as s
 from inventory.catalogue.api.export import EXPORT_FORMATS, export_response
@@ -36,9 +41,26 @@ EXPORT = OpenApiParameter(
         "info key, tags joined with `;`) or `json` (an array of parts). Streamed, not paginated."
     ),
 )
+# The same media type answers both: a page, or the JSON download (an array).
+PAGE_OR_DOWNLOAD = PolymorphicProxySerializer(
+    component_name="PartPageOrDownload",
+    serializers=[
+        page_of("PaginatedPartList", s.PartSerializer(many=True)),
+        s.PartSerializer(many=True),
+    ],
+    resource_type_field_name=None,
+    many=False,
+)
+# A choice of strings: drf-spectacular would type it as the model field, a boolean.
+ARCHIVED = OpenApiParameter(
+    "archived",
+    str,
+    enum=[value for value, _label in queries.ARCHIVED_CHOICES],
+    description=PartFilter.base_filters["archived"].extra["help_text"],
+)
 LIMIT = OpenApiParameter(
     "limit",
-    int,
+    {"type": "integer", "minimum": 1, "maximum": queries.MPN_SEARCH_MAX_LIMIT},
     description=f"At most this many parts (default {queries.MPN_SEARCH_LIMIT}, "
     f"max {queries.MPN_SEARCH_MAX_LIMIT}).",
 )
@@ -149,13 +171,16 @@ class PartViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         operation_id="parts_list",
-        parameters=[PTYPE],
+        parameters=[PTYPE, ARCHIVED],
         description=(
             f"{INFO_FILTERS_HELP}\n\nWith `?format=csv` or `?format=json` the response is a "
             "download of every matching part (CSV, or a JSON array of parts), not a page."
         ),
         responses={
-            (200, "application/json"): s.PartSerializer(many=True),
+            (200, "application/json"): OpenApiResponse(
+                PAGE_OR_DOWNLOAD,
+                description="A page of parts; with `?format=json` every matching part, as an array.",
+            ),
             (200, "text/csv"): OpenApiResponse(
                 OpenApiTypes.STR, description="With `?format=csv`: every matching part."
             ),
@@ -268,7 +293,7 @@ class PartLookupViewSet(viewsets.GenericViewSet):
 def _limit(raw: str | None) -> int:
     if raw is None or raw == "":
         return queries.MPN_SEARCH_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= queries.MPN_SEARCH_MAX_LIMIT:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= queries.MPN_SEARCH_MAX_LIMIT:
         raise ValidationFailed(
             "Invalid limit.",
             errors={"limit": [f"A whole number from 1 to {queries.MPN_SEARCH_MAX_LIMIT}."]},

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from accounts.actors import actor_from_request
 from config.core.errors import ValidationFailed
 from config.core.pagination import paginated_response
+from config.core.query_parameters import read_boolean
 from config.core.roles import Role
 from config.core.schema import errors
 from inventory.models import Lot, StorageLocation
@@ -16,11 +17,13 @@ from inventory.stock.api import serializers as s
 from inventory.stock.api.views import ListView
 from inventory.stock.services import locations as services
 
+PARENT = {"type": "string", "pattern": r"^(root|\d{1,18})$"}
+
 
 class LocationListView(ListView):
     required_roles = {"get": Role.VIEWER, "post": Role.MANAGER}
     query_parameters = [
-        OpenApiParameter("parent", str, description="A parent id, or 'root' for top level."),
+        OpenApiParameter("parent", PARENT, description="A parent id, or 'root' for top level."),
         OpenApiParameter(
             "archived",
             str,
@@ -36,7 +39,7 @@ class LocationListView(ListView):
     )
     def get(self, request):
         params = request.query_params
-        archived = params.get("archived", "false")
+        archived = params.get("archived") or "false"
         if archived not in {"false", "true", "all"}:
             raise ValidationFailed("Invalid filter.", errors={"archived": ["false, true or all."]})
         locations = queries.locations(include_archived=archived != "false")
@@ -46,7 +49,7 @@ class LocationListView(ListView):
         if parent == "root":
             locations = locations.filter(parent__isnull=True)
         elif parent:
-            if not parent.isdigit():
+            if not (parent.isascii() and parent.isdigit() and len(parent) <= 18):
                 raise ValidationFailed("Invalid filter.", errors={"parent": ["An id or 'root'."]})
             locations = locations.filter(parent_id=int(parent))
         if search := params.get("search"):
@@ -84,13 +87,13 @@ class LocationDetailView(APIView):
 
     @extend_schema(
         operation_id="locations_update",
-        request=s.LocationWriteSerializer,
+        request=s.LocationUpdateSerializer,
         responses={200: s.LocationSerializer, **errors(400, 401, 403, 404, 409)},
         summary="Edit, move, archive or restore a location; fields left out keep their values.",
     )
     def put(self, request, location_id):
         location = self._location(location_id)
-        data = s.LocationWriteSerializer(data=request.data, partial=True)
+        data = s.LocationUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         location = services.location_update(
             actor=actor_from_request(request), location=location, **data.validated_data
@@ -119,7 +122,7 @@ class LocationStockView(ListView):
     )
     def get(self, request, location_id):
         location = get_object_or_404(StorageLocation, pk=location_id)
-        recursive = request.query_params.get("recursive", "").lower() in {"1", "true", "yes"}
+        recursive = read_boolean(request.query_params, "recursive")
         contents = queries.location_contents(location, recursive=recursive)
         return paginated_response(request, self, contents, s.BalanceSerializer)
 

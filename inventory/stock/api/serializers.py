@@ -4,7 +4,12 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from config.core.api_fields import ModelSerializer, PlainDecimalField, decimal_text
+from config.core.api_fields import (
+    ModelSerializer,
+    PlainDecimalField,
+    RequestSerializer,
+    decimal_text,
+)
 from config.core.errors import ValidationFailed
 from inventory.models import Lot, Part, StockBalance, StockMovement, StockStatus, StorageLocation
 from inventory.stock import queries
@@ -35,7 +40,7 @@ class _ByKey(serializers.SlugRelatedField):
         raise NotImplementedError
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, str | int):
+        if not isinstance(data, str):
             self.fail("invalid")
         found = self.find(str(data))
         if found is None:
@@ -97,8 +102,8 @@ class LocationSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class LocationWriteSerializer(serializers.Serializer):
-    """For PUT, fields left out keep their values."""
+class LocationWriteSerializer(RequestSerializer):
+    """A new location; it cannot start archived."""
 
     name = serializers.RegexField(
         r"^[^/]{1,100}\Z", error_messages={"invalid": "1 to 100 characters, no '/'."}
@@ -117,6 +122,16 @@ class LocationWriteSerializer(serializers.Serializer):
     archived = serializers.BooleanField(required=False, help_text="Archive (true) or restore.")
 
 
+class LocationUpdateSerializer(LocationWriteSerializer):
+    """Changes to a location: fields left out keep their values."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            field.required = False
+        return fields
+
+
 class LotSerializer(ModelSerializer):
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
 
@@ -126,7 +141,7 @@ class LotSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class LotWriteSerializer(serializers.Serializer):
+class LotWriteSerializer(RequestSerializer):
     name = serializers.RegexField(
         r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}\Z",
         required=False,
@@ -269,7 +284,7 @@ class OperationResultSerializer(serializers.Serializer):
 CURRENCY = re.compile(r"^[A-Z]{3}\Z")
 
 
-class QuantityField(serializers.DecimalField):
+class QuantityField(PlainDecimalField):
     """A quantity in a request body, read by the ledger's quantity rule (a plain decimal: no
     exponent, at most six decimals, within the ledger's range), so the API refuses exactly
     what the services refuse, with the same sentences. Sign and unit rules stay with the
@@ -277,6 +292,13 @@ class QuantityField(serializers.DecimalField):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**QUANTITY, **kwargs)
+
+    def input_pattern(self) -> str:
+        # What parse_quantity reads: a comma for the point, and spaces around, are taken.
+        places, digits = DECIMAL_PLACES, MAX_DIGITS - DECIMAL_PLACES
+        number = rf"(?:\d{{1,{digits}}}(?:[.,]\d{{0,{places}}})?|[.,]\d{{1,{places}}})"
+        sign = r"\+?" if self.min_value is not None and self.min_value >= 0 else "[+-]?"
+        return rf"^\s*{sign}{number}\s*$"
 
     def to_internal_value(self, data):
         try:
@@ -292,7 +314,7 @@ def _quantity(help_text: str, **kwargs):
     return QuantityField(help_text=help_text, **kwargs)
 
 
-class StockAddSerializer(serializers.Serializer):
+class StockAddSerializer(RequestSerializer):
     ipn = PartByIpn(source="part")
     location = LocationByCode(help_text="The location's code.")
     quantity = _quantity("How much arrived (> 0).")
@@ -317,7 +339,7 @@ class StockAddSerializer(serializers.Serializer):
         return attrs
 
 
-class StockRemoveSerializer(serializers.Serializer):
+class StockRemoveSerializer(RequestSerializer):
     ipn = PartByIpn(source="part")
     location = LocationByCode()
     quantity = _quantity("How much to take (> 0).")
@@ -326,7 +348,7 @@ class StockRemoveSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
-class StockMoveSerializer(serializers.Serializer):
+class StockMoveSerializer(RequestSerializer):
     ipn = PartByIpn(source="part")
     from_location = LocationByCode()
     to_location = LocationByCode()
@@ -342,7 +364,7 @@ class StockMoveSerializer(serializers.Serializer):
         return attrs
 
 
-class StockAdjustSerializer(serializers.Serializer):
+class StockAdjustSerializer(RequestSerializer):
     ipn = PartByIpn(source="part")
     location = LocationByCode()
     counted = _quantity("What the stocktake found (≥ 0).")
@@ -350,7 +372,7 @@ class StockAdjustSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
-class StockStatusSerializer(serializers.Serializer):
+class StockStatusSerializer(RequestSerializer):
     ipn = PartByIpn(source="part")
     location = LocationByCode()
     quantity = _quantity("How much changes status (> 0).")

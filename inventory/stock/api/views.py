@@ -17,12 +17,12 @@ from inventory.models import Part, StockMovement, StockStatus
 from inventory.stock import queries
 from inventory.stock import services as ledger
 from inventory.stock.api import serializers as s
-from inventory.stock.api.filters import MovementFilter, StockFilter, parse_time
+from inventory.stock.api.filters import TIME_PATTERN, MovementFilter, StockFilter, parse_time
 from inventory.stock.services import LedgerResult
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    {"type": "string", "minLength": 1, "maxLength": idempotency.MAX_KEY_LENGTH},
     OpenApiParameter.HEADER,
     description="Retry safely: the first response to a key is returned again and nothing "
     "changes; the same key with a different body is a 422.",
@@ -164,9 +164,10 @@ BALANCE_PAGE = page_of(
         help_text="Sum per status over everything that matched.",
     ),
 )
+TIME = {"type": "string", "pattern": TIME_PATTERN}
 TIME_RANGE = [
-    OpenApiParameter("since", str, description="From this time: ISO 8601 or epoch seconds."),
-    OpenApiParameter("until", str, description="Before this time: ISO 8601 or epoch seconds."),
+    OpenApiParameter("since", TIME, description="From this time: ISO 8601 or epoch seconds."),
+    OpenApiParameter("until", TIME, description="Before this time: ISO 8601 or epoch seconds."),
 ]
 
 
