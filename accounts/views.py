@@ -4,7 +4,6 @@ inventory's dashboard.)"""
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -14,7 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 from config.core.actors import Actor
 from config.core.errors import ServiceError
 from config.core.forms import apply_service_error
-from config.core.ui import UNPROCESSABLE, wants_fragment
+from config.core.roles import Role
+from config.core.ui import UNPROCESSABLE, role_required, wants_fragment
 
 from . import queries, services
 from .forms import PasswordChangeForm, TokenCreateForm
@@ -63,7 +63,7 @@ def _render_tokens(
 
 
 @require_GET
-@login_required
+@role_required(Role.VIEWER)
 def account(request: HttpRequest) -> HttpResponse:
     return _render_tokens(request, form=TokenCreateForm())
 
@@ -71,7 +71,7 @@ def account(request: HttpRequest) -> HttpResponse:
 # sensitive_post_parameters: an error report of this request must not carry the passwords.
 @sensitive_post_parameters("old_password", "new_password", "new_password_again")
 @require_POST
-@login_required
+@role_required(Role.VIEWER)
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST)
     if form.is_valid():
@@ -107,7 +107,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 # rendered into this one response and stored nowhere (not in the session, not in a redirect).
 @never_cache
 @require_POST
-@login_required
+@role_required(Role.VIEWER)
 def token_create(request: HttpRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST)
     if not form.is_valid():
@@ -123,7 +123,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@role_required(Role.VIEWER)
 def token_revoke(request: HttpRequest, label: str) -> HttpResponse:
     try:
         services.api_token_revoke(
