@@ -395,3 +395,10 @@ def pytest_terminal_summary(terminalreporter, config):
         write(line + (f"  ({r.note})" if r.note else ""))
     path = _write_results(_results_document(list(config.invocation_params.args)))
     write(f"Figures written to {path.relative_to(ROOT)}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _api_answers_match_the_schema():
+    """The suite checks every API answer against the OpenAPI schema (tests/conftest.py); the
+    benchmarks must time the server, not that check."""
+    yield
