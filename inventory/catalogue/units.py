@@ -13,7 +13,7 @@ rounded to :data:`SIGNIFICANT_DIGITS` after conversion so that "10 kΩ" is 10000
 
 import functools
 import re
-from decimal import Context, Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation, getcontext
 
 import pint
 
@@ -77,7 +77,8 @@ def round_significant(value: Decimal) -> Decimal:
     """Round to :data:`SIGNIFICANT_DIGITS` significant digits, without exponent noise for
     integers (10000, not 1E+4)."""
     rounded = value.normalize(_SIGNIFICANT)
-    if rounded == rounded.to_integral_value():
+    # An integer past the default context's 28 digits cannot be written out: keep 1E+30.
+    if rounded == rounded.to_integral_value() and rounded.adjusted() < getcontext().prec:
         return rounded.quantize(_ONE)
     return rounded
 

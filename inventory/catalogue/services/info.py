@@ -21,7 +21,14 @@ _IN_CHUNK = 900  # ids per "IN (...)": below SQLite's oldest variable limit
 # Info values
 
 
+# Numbers are mirrored into a float column: past 1e15 a float no longer holds every integer,
+# and a huge one cannot even be written as JSON.
+_NUMBER_LIMIT = Decimal("1e15")
+
+
 def _json_number(value: Decimal) -> int | float:
+    if abs(value) >= _NUMBER_LIMIT:
+        raise ValueError("Too large: at most 15 digits before the point.")
     return int(value) if value == value.to_integral_value() else float(value)
 
 
