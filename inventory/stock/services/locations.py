@@ -1,5 +1,6 @@
 """Writes for storage locations and lots."""
 
+import re
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -22,6 +23,27 @@ LOCATION_FIELDS = (
     "existing_parts_only",
     "archived",
 )
+
+
+# Keys that go into URLs and onto labels: the shapes the API's serializers check, checked here
+# for every caller (the clerk UI's forms and scanner pages send free text).
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}\Z")
+_LOT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}\Z")
+
+
+def _check_key(value: object, pattern: re.Pattern, *, field: str, what: str, rule: str) -> None:
+    if not isinstance(value, str) or not pattern.match(value):
+        raise ValidationFailed(f"{what} is {rule}", errors={field: [f"Use {rule}"]})
+
+
+def _check_code(code: object) -> None:
+    rule = "1 to 32 letters, digits, '.', '-' or '_'."
+    _check_key(code, _CODE, field="code", what="A location code", rule=rule)
+
+
+def _check_lot_name(name: object) -> None:
+    rule = "1 to 64 letters, digits, '.', '/', '-' or '_'."
+    _check_key(name, _LOT_NAME, field="name", what="A lot name", rule=rule)
 
 
 def _path_of(parent: StorageLocation | None, name: str) -> str:
@@ -66,6 +88,7 @@ def location_create(
 ) -> StorageLocation:
     """Create a location under ``parent`` (or a root). Names are unique among siblings and
     codes across all locations."""
+    _check_code(code)
     if parent is not None and parent.archived:
         raise Conflict("Cannot add a location inside an archived one.", code="archived")
     location = StorageLocation(
@@ -119,6 +142,8 @@ def location_update(
     unknown = set(fields) - set(LOCATION_FIELDS)
     if unknown:
         raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    if "code" in fields:
+        _check_code(fields["code"])
     try:
         with transaction.atomic():
             location = StorageLocation.objects.select_for_update().get(pk=location.pk)
@@ -211,6 +236,8 @@ def lot_create(
     tags: list[str] | None = None,
 ) -> Lot:
     """Create a lot; without a name one is generated (LOT-<date>-<n>)."""
+    if name:
+        _check_lot_name(name)
     for _attempt in range(1 if name else GENERATED_NAME_ATTEMPTS):
         lot_name = name or _next_lot_name()
         try:
@@ -246,6 +273,8 @@ def lot_update(*, actor: Actor, lot: Lot, tags: list[str] | None = None, **field
     unknown = set(fields) - set(LOT_FIELDS)
     if unknown:
         raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    if "name" in fields:
+        _check_lot_name(fields["name"])
     try:
         with transaction.atomic():
             lot = Lot.objects.select_for_update().get(pk=lot.pk)
