@@ -32,7 +32,7 @@ urlpatterns = [
         stock_locations.location_archive,
         name="location-archive",
     ),
-    path("lots/<str:name>", stock_locations.lot_detail, name="lot-detail"),
+    path("lots/<path:name>", stock_locations.lot_detail, name="lot-detail"),
     path("labels/sheet", stock_labels.label_sheet, name="label-sheet"),
     path("labels/part/<str:key>.<labelfmt:fmt>", stock_labels.part_label, name="label-part"),
     path(
@@ -40,6 +40,6 @@ urlpatterns = [
         stock_labels.location_label,
         name="label-location",
     ),
-    path("labels/lot/<str:key>.<labelfmt:fmt>", stock_labels.lot_label, name="label-lot"),
+    path("labels/lot/<path:key>.<labelfmt:fmt>", stock_labels.lot_label, name="label-lot"),
     path("s/<str:kind>/<path:key>", stock_labels.scan_open, name="scan-open"),
 ]
