@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every log line of a request, errors of other middleware included, has its id.
     "config.request_id.RequestIdMiddleware",
+    "config.nul_paths.NulPathMiddleware",
     # Next, so that every error under the API's paths, whoever answered it, is in its shape.
     "config.core.errors.ApiErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",

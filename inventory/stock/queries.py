@@ -21,6 +21,8 @@ _ON_HAND_QUANTITY = Case(
 
 
 def _by_key(queryset: QuerySet, field: str, key: str):
+    if "\x00" in key:
+        return None  # no key has one, and PostgreSQL refuses it in a query
     found = queryset.filter(**{field: key}).first()
     if found is None and key.upper() != key.lower():
         found = queryset.alias(key_upper=Upper(field)).filter(key_upper=key.upper()).first()
