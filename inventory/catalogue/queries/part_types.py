@@ -32,7 +32,9 @@ def part_types_by_name() -> list[PartType]:
 
 def part_type_by_ref(ref: str) -> PartType:
     """A part type by numeric id or by slug (slugs are never all digits)."""
-    lookup = {"pk": int(ref)} if ref.isdigit() else {"slug": ref}
+    # ASCII digits: "²" is a digit to isdigit() but not to int(); and few enough for an id.
+    numeric = ref.isascii() and ref.isdigit() and len(ref) <= 18
+    lookup = {"pk": int(ref)} if numeric else {"slug": ref}
     part_type = part_types().filter(**lookup).first()
     if part_type is None:
         raise NotFound(f"No part type {ref!r}.")

@@ -69,7 +69,9 @@ def _part_type_form_view(request: HttpRequest, part_type: PartType | None) -> Ht
         if "add_row" in data:  # without JavaScript: the same form with one more empty row
             data = data.copy()
             total = data.get(f"{INFO_KEY_PREFIX}-TOTAL_FORMS", "0")
-            data[f"{INFO_KEY_PREFIX}-TOTAL_FORMS"] = str(int(total) + 1 if total.isdigit() else 1)
+            # ASCII digits, few: "²" is a digit to isdigit() but not to int().
+            count = int(total) if total.isascii() and total.isdigit() and len(total) < 4 else 0
+            data[f"{INFO_KEY_PREFIX}-TOTAL_FORMS"] = str(count + 1)
         form = PartTypeForm(data, part_type=part_type)
         formset = InfoKeyFormSet(data, initial=initial, prefix=INFO_KEY_PREFIX)
     else:
