@@ -36,6 +36,13 @@ def main(args: list[str]) -> int:
     }
     results = {}
     results["SQLite"] = run_pytest("sqlite", base_env, args)
+    # The live API against its own OpenAPI schema, once, on SQLite (about three minutes); not
+    # when ARGS picks some tests.
+    fuzzed = None
+    if not args:
+        print("\n=== schemathesis: scripts/schemathesis_run.py", flush=True)
+        command = [sys.executable, "scripts/schemathesis_run.py", "--max-examples=5", "--workers=2"]
+        fuzzed = subprocess.call(command, cwd=ROOT, env=base_env)
 
     with postgres_server() as database_url, redis_server() as redis_url:
         if database_url and redis_url:
@@ -73,6 +80,9 @@ def main(args: list[str]) -> int:
             f"(pytest exit {code})"
         )
         worst = worst or code
+    if fuzzed is not None:
+        print(f"schemathesis: exit {fuzzed} ({'no failures' if fuzzed == 0 else 'FAILED'})")
+        worst = worst or fuzzed
     print(f"total: {total['passed']} passed, {total['failed']} failed, {total['skipped']} skipped")
     return worst
 

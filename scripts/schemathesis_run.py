@@ -26,7 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-SCHEMATHESIS = Path(PYTHON).with_name("schemathesis")
+# The CLI of the schemathesis installed beside this Python (the dev extra pins it).
+SCHEMATHESIS = [PYTHON, "-m", "schemathesis.cli"]
 
 # Printed by `manage.py shell -c` below: the ids the operations' path parameters get.
 SETUP = """
@@ -206,7 +207,7 @@ def main() -> int:
         port = free_port()
         server = serve(env, port, workdir / "server.log")
         command = [
-            str(SCHEMATHESIS),
+            *SCHEMATHESIS,
             "--config-file",
             str(config_file(ids, workdir / "schemathesis.toml")),
             "run",
