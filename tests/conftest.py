@@ -105,6 +105,34 @@ def anon():
     return APIClient()
 
 
+# The same named actors in the browser UI: a Django test client signed in as each.
+
+
+def _signed_in(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def viewer_browser(client, viewer):
+    return _signed_in(client, viewer)
+
+
+@pytest.fixture
+def clerk_browser(client, clerk):
+    return _signed_in(client, clerk)
+
+
+@pytest.fixture
+def manager_browser(client, manager):
+    return _signed_in(client, manager)
+
+
+@pytest.fixture
+def admin_browser(client, admin):
+    return _signed_in(client, admin)
+
+
 @pytest.fixture
 def api(db):
     """``api(user)``: an APIClient that authenticates as ``user`` with a real API token."""

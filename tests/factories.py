@@ -7,8 +7,11 @@ test, and call the services when the write itself is what the test is about.
 import factory
 from factory.django import DjangoModelFactory
 
+from accounts.models import User
+from config.core.roles import Role
 from inventory.catalogue.models import normalize_mpn
-from inventory.models import InfoKey, Part, PartType, Tag
+from inventory.models import InfoKey, Lot, Part, PartType, StorageLocation, Tag
+from inventory.stock.models import PATH_SEPARATOR
 
 
 class TagFactory(DjangoModelFactory):
@@ -92,5 +95,62 @@ def make_resistor_type(slug: str = "resistor", **kwargs) -> PartType:
         name=kwargs.pop("name", "Resistors"),
         ipn_prefix=kwargs.pop("ipn_prefix", "RES"),
         info_keys=kwargs.pop("info_keys", RESISTOR_INFO_KEYS),
+        **kwargs,
+    )
+
+
+class UserFactory(DjangoModelFactory):
+    """A user with a role (viewer unless given) and the password ``correct horse 42``."""
+
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user-{n}")
+    role = Role.VIEWER
+    password = factory.PostGenerationMethodCall("set_password", "correct horse 42")
+
+    @factory.post_generation
+    def saved(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class StorageLocationFactory(DjangoModelFactory):
+    """A location whose path follows its parent's, as the location services keep it."""
+
+    class Meta:
+        model = StorageLocation
+
+    code = factory.Sequence(lambda n: f"LOC-{n}")
+    name = factory.LazyAttribute(lambda o: o.code)
+    parent = None
+    path = factory.LazyAttribute(
+        lambda o: f"{o.parent.path}{PATH_SEPARATOR}{o.name}" if o.parent else o.name
+    )
+
+
+class LotFactory(DjangoModelFactory):
+    class Meta:
+        model = Lot
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"LOT-{n:04d}")
+
+
+def stock(part: Part, location: StorageLocation, quantity, **kwargs):
+    """Stock received through the ledger service (movements, balances, part totals and a
+    changelog entry, as a clerk's receipt makes them): the one way tests put stock somewhere."""
+    from decimal import Decimal
+
+    from config.core.actors import Actor
+    from inventory.stock import services as ledger
+
+    return ledger.stock_add(
+        actor=Actor.system("tests"),
+        part=part,
+        location=location,
+        quantity=Decimal(quantity),
         **kwargs,
     )

@@ -4,28 +4,20 @@ from decimal import Decimal
 
 from config.core.actors import Actor
 from inventory.models import Part, StockBalance, StockMovement, StorageLocation
-from inventory.stock import services as ledger
-from tests.factories import PartFactory
+from tests.factories import PartFactory, StorageLocationFactory, stock
 
 SYSTEM = Actor.system("tests")
 
 
-def location(code: str, *, parent: StorageLocation | None = None, **settings) -> StorageLocation:
-    name = settings.pop("name", code)
-    path = f"{parent.path} / {name}" if parent else name
-    return StorageLocation.objects.create(
-        code=code, name=name, parent=parent, path=path, **settings
-    )
+def location(code: str, **settings) -> StorageLocation:
+    return StorageLocationFactory(code=code, **settings)
 
 
 def part(ipn: str = "RES-1", **fields):
     return PartFactory(ipn=ipn, **fields)
 
 
-def receive(part, where, quantity, **kwargs):
-    return ledger.stock_add(
-        actor=SYSTEM, part=part, location=where, quantity=Decimal(quantity), **kwargs
-    )
+receive = stock  # the stock tests' word for it
 
 
 def on_hand(part, where=None) -> Decimal:

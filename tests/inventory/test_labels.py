@@ -4,20 +4,12 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from config.core.roles import Role
 from inventory.models import Lot
 from inventory.stock import labels
-from tests.conftest import make_user
 from tests.factories import PartFactory, PartTypeFactory
 from tests.inventory.stock_helpers import location, part
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def browser(client):
-    client.force_login(make_user("vic", Role.VIEWER))
-    return client
 
 
 @pytest.fixture
@@ -58,10 +50,10 @@ def test_the_payload_is_the_absolute_scan_url(resistor):
         ("lot", "LOT-1", "svg", "image/svg+xml", b"<?xml"),
     ],
 )
-def test_labels_are_png_or_svg(browser, resistor, kind, key, fmt, content_type, magic):
+def test_labels_are_png_or_svg(viewer_browser, resistor, kind, key, fmt, content_type, magic):
     location("A1")
     Lot.objects.create(name="LOT-1")
-    response = browser.get(f"/labels/{kind}/{key}.{fmt}")
+    response = viewer_browser.get(f"/labels/{kind}/{key}.{fmt}")
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
     assert response.content.startswith(magic) and len(response.content) > 100
@@ -71,15 +63,15 @@ def test_labels_are_png_or_svg(browser, resistor, kind, key, fmt, content_type, 
         assert f"<title>http://testserver/s/{letter}/{key}</title>".encode() in response.content
 
 
-def test_an_ipn_with_a_dot_still_gets_its_label(browser):
+def test_an_ipn_with_a_dot_still_gets_its_label(viewer_browser):
     part("RES.1")
-    assert browser.get("/labels/part/RES.1.svg").status_code == 200
+    assert viewer_browser.get("/labels/part/RES.1.svg").status_code == 200
 
 
-def test_an_unknown_key_or_format_is_404(browser):
-    assert browser.get("/labels/part/NOPE.png").status_code == 404
+def test_an_unknown_key_or_format_is_404(viewer_browser):
+    assert viewer_browser.get("/labels/part/NOPE.png").status_code == 404
     part("RES-1")
-    assert browser.get("/labels/part/RES-1.gif").status_code == 404
+    assert viewer_browser.get("/labels/part/RES-1.gif").status_code == 404
 
 
 def test_labels_need_a_login(client, resistor):
@@ -87,19 +79,19 @@ def test_labels_need_a_login(client, resistor):
     assert response.status_code == 302
 
 
-def test_a_scanned_part_label_opens_the_part_page(browser, resistor):
-    response = browser.get("/s/p/RES-00001")
+def test_a_scanned_part_label_opens_the_part_page(viewer_browser, resistor):
+    response = viewer_browser.get("/s/p/RES-00001")
     assert response.status_code == 302
     assert response["Location"] == "/parts/resistor/RES-00001"
 
 
-def test_a_scanned_location_and_lot_label_open_their_pages(browser):
+def test_a_scanned_location_and_lot_label_open_their_pages(viewer_browser):
     location("A1")
     Lot.objects.create(name="LOT-1")
-    assert browser.get("/s/l/A1")["Location"] == "/locations/A1"
-    assert browser.get("/s/t/LOT-1")["Location"] == "/lots/LOT-1"
-    assert browser.get("/s/x/A1").status_code == 404
-    assert browser.get("/s/l/NOPE").status_code == 404
+    assert viewer_browser.get("/s/l/A1")["Location"] == "/locations/A1"
+    assert viewer_browser.get("/s/t/LOT-1")["Location"] == "/lots/LOT-1"
+    assert viewer_browser.get("/s/x/A1").status_code == 404
+    assert viewer_browser.get("/s/l/NOPE").status_code == 404
 
 
 def test_resolve_scan_reads_payloads_and_bare_keys(resistor):
@@ -118,9 +110,9 @@ def test_resolve_scan_reads_payloads_and_bare_keys(resistor):
     assert labels.resolve_scan("") is None
 
 
-def test_the_label_sheet_lays_out_labels_with_text(browser, resistor):
+def test_the_label_sheet_lays_out_labels_with_text(viewer_browser, resistor):
     location("A1-03", name="Bin 3")
-    html = browser.get(
+    html = viewer_browser.get(
         "/labels/sheet", {"parts": "RES-00001", "locations": "A1-03,NOPE", "copies": "2"}
     ).content.decode()
     assert "@media print" in html
@@ -130,6 +122,6 @@ def test_the_label_sheet_lays_out_labels_with_text(browser, resistor):
     assert "location NOPE" in html  # left out, and said so
 
 
-def test_a_label_sheet_with_too_many_labels_is_refused(browser):
-    response = browser.get("/labels/sheet", {"parts": "A", "copies": "51"})
+def test_a_label_sheet_with_too_many_labels_is_refused(viewer_browser):
+    response = viewer_browser.get("/labels/sheet", {"parts": "A", "copies": "51"})
     assert response.status_code == 422

@@ -8,11 +8,9 @@ import pytest
 from django.db import DataError, IntegrityError, transaction
 
 from config.core.errors import ValidationFailed
-from config.core.roles import Role
 from inventory.models import Part, StockBalance, StockMovement
 from inventory.stock import services as ledger
 from inventory.stock.quantities import QUANTITY_LIMIT, check_quantity, looks_like_barcode
-from tests.conftest import make_user
 from tests.inventory.stock_helpers import (
     SYSTEM,
     assert_ledger_matches_balances,
@@ -39,12 +37,6 @@ HOSTILE = [
     "١٢",  # Arabic-Indic digits: Decimal() would read them, the rule does not
     "1_000",
 ]
-
-
-@pytest.fixture
-def clerk_browser(client):
-    client.force_login(make_user("cleo", Role.CLERK))
-    return client
 
 
 # The rule itself -----------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from config.core.roles import Role
 from inventory.models import Lot, StockMovement, StorageLocation
 from inventory.stock import queries
 from inventory.stock.views import scan as scan_views
-from tests.conftest import make_user
 from tests.inventory.stock_helpers import (
     assert_ledger_matches_balances,
     location,
@@ -28,24 +27,6 @@ from tests.inventory.stock_helpers import (
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def clerk_browser(client):
-    client.force_login(make_user("cleo", Role.CLERK))
-    return client
-
-
-@pytest.fixture
-def viewer_browser(client):
-    client.force_login(make_user("vic", Role.VIEWER))
-    return client
-
-
-@pytest.fixture
-def manager_browser(client):
-    client.force_login(make_user("max", Role.MANAGER))
-    return client
 
 
 def step(client, url, scan, state=None, **extra):
@@ -118,7 +99,7 @@ def test_scanning_an_ipn_a_location_and_a_quantity_receives_stock(clerk_browser)
     assert "Received 5 x RES-00001 into A1-03. Now 5 on hand there." in html
     movement = StockMovement.objects.get()
     assert (movement.part, movement.location, movement.quantity) == (resistor, shelf, 5)
-    assert movement.actor_name == "cleo"
+    assert movement.actor_name == "carl"  # the clerk_browser fixture's clerk
     assert form.initial.get("part") is None  # the form starts over
     assert_ledger_matches_balances()
 
