@@ -143,7 +143,7 @@ def _row_pk(row: Any) -> int:
 
 
 # A part as lists show it: what a read shows (PART_READ_FIELDS; tags as ``tag_names``), the
-# keys of the part and its type, and its on-hand total. Building 1,000 ``Part`` instances
+# keys of the part and its type, its on-hand total and how far under its threshold that is. Building 1,000 ``Part`` instances
 # (every column decoded) cost more than their query; a row converts the same columns the same
 # way (``values_list``). ``part_type`` is set by :func:`rows_of_type` or ``_with_types``.
 _ROW_COLUMNS = (
@@ -151,6 +151,7 @@ _ROW_COLUMNS = (
     "part_type_id",
     *(name for name in PART_READ_FIELDS if name != "tags"),
     "on_hand_total",
+    "shortfall",
 )
 PartRow = make_dataclass(
     "PartRow",

@@ -103,8 +103,7 @@ def _rows(parts: list[queries.PartRow], form: PartFilterForm) -> list[dict]:
         else:
             cells = [f"{key.label}: {shown[key.key]}" for key in keys if key.key in shown]
             cells = cells[:INFO_SUMMARY]
-        threshold = part.low_stock_threshold
-        low = threshold is not None and part.on_hand_total < threshold
+        low = part.shortfall is not None and part.shortfall > 0  # as the low-stock report
         tags = [(name, f"{tag_list}tags={quote(name)}") for name in part.tag_names]
         rows.append(
             {
