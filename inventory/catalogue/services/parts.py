@@ -63,6 +63,11 @@ def _clean_part_fields(
     except DjangoValidationError as exc:
         errors.update(exc.message_dict)
     cleaned = {name: getattr(probe, name) for name in scalars}
+    # A constraint of the table (thresholds) and common sense (weights): not left to the
+    # database, whose refusal would be a 500.
+    for name in ("low_stock_threshold", "unit_weight_g"):
+        if name not in errors and cleaned.get(name) is not None and cleaned[name] < 0:
+            errors[name] = ["Cannot be negative."]
     if "tags" in fields:
         cleaned["tags"], tag_errors = _clean_tags(fields["tags"])
         if tag_errors:
