@@ -8,10 +8,11 @@ from .world import browser, build_world, rolled_back
 
 
 @pytest.fixture(scope="module")
-def _module_world(django_db_setup, django_db_blocker):
+def _module_world(django_db_setup, django_db_blocker, forms):
     """One world per module, in a transaction held open around its tests (what
     ``TestCase.setUpTestData`` does): each test's own transaction, and each example's
-    savepoint, is undone inside it, so every test starts from the same world."""
+    savepoint, is undone inside it, so every test starts from the same world. After
+    ``forms``, which builds its own world and must not find this one."""
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()

@@ -7,6 +7,7 @@ import pytest
 from inventory.models import Lot, StorageLocation
 
 from .checks import Watch, judge
+from .targets import ui_base
 from .world import api_client, browser
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,13 @@ def test_a_nul_in_a_key_of_a_stock_operation_is_refused(world, field):
         response = api_client(world.admin).post("/api/v1/stock/add", body, format="json")
     judge(response, watch, "NUL in a key")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("field", ["low_stock_threshold", "unit_weight_g"])
+def test_a_negative_threshold_or_weight_in_the_part_form_is_refused(world, forms, field):
+    path, body = ui_base(forms[("POST", "parts/<slug:ptype>/<str:ipn>/edit")])
+    with Watch() as watch:
+        response = browser(world.admin).post(path, {**body, field: "-1"})
+    judge(response, watch, f"negative {field}")
+    assert response.status_code == 422
+    assert field in response.context["form"].errors
