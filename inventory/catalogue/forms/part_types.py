@@ -80,6 +80,11 @@ class InfoKeyForm(BootstrapFormMixin, forms.Form):
 
 
 class BaseInfoKeyFormSet(forms.BaseFormSet):
+    def initial_form_count(self) -> int:
+        # Which rows are existing keys is the server's to say: a form sent back with another
+        # INITIAL_FORMS turned them into blank extra rows that skip cleaning (a 500).
+        return len(self.initial or ())
+
     def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
