@@ -93,3 +93,15 @@ def test_a_negative_threshold_or_weight_in_the_part_form_is_refused(world, forms
     judge(response, watch, f"negative {field}")
     assert response.status_code == 422
     assert field in response.context["form"].errors
+
+
+@pytest.mark.parametrize("initial", ["0", "2", "9"])
+def test_a_part_type_form_sent_back_with_another_initial_count_keeps_its_keys(
+    world, forms, initial
+):
+    path, body = ui_base(forms[("POST", "part-types/<slug:slug>/edit")])
+    with Watch() as watch:
+        response = browser(world.admin).post(path, {**body, "info_keys-INITIAL_FORMS": initial})
+    judge(response, watch, f"INITIAL_FORMS={initial}")
+    keys = world.resistors.info_keys.values_list("key", flat=True)
+    assert sorted(keys) == ["package", "resistance", "series", "smd", "tolerance"]
