@@ -382,3 +382,10 @@ def test_putting_a_location_with_no_body_changes_nothing(as_manager, catalogue):
     response = as_manager.put(f"/api/v1/locations/{catalogue['location_id']}")
     assert response.status_code == 200
     assert response.json() == before
+
+
+@pytest.mark.django_db
+def test_a_page_number_of_thousands_of_digits_is_a_400_not_a_500(as_viewer):
+    response = as_viewer.get("/api/v1/locations?page=" + "9" * 5000)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_page"

@@ -52,7 +52,8 @@ def _positive_int(params, name: str) -> int | None:
     raw = params.get(name)
     if raw is None or raw == "":
         return None  # an empty parameter is one not given (config.core.schema)
-    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+    # Twenty digits is past any page; Python refuses int() on 4,300 digits or more.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 20 or int(raw) < 1:
         raise ValidationFailed(
             f"{name} must be a whole number from 1.",
             code="invalid_page",
