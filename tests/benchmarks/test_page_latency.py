@@ -1,11 +1,21 @@
-"""Latency of the clerk UI's most opened pages on the seeded benchmark database: full pages
-(not htmx fragments) through the real URL paths, session authentication, views and templates
-(Django's test client, signed in with a session; no sockets). The target is a median under
-50 ms per page; the query count is recorded without a target. Measured here, optimised
+"""Latency of the clerk UI's most opened pages on the seeded benchmark database, as a clerk's
+browser gets them: full pages (not htmx fragments) through the real URL paths, signed in with a
+session cookie, each request handed to Django's WSGI application (``WSGIHandler``, what
+gunicorn calls: every middleware, the session and user lookups, the view, the templates, the
+body read to its end and closed, which ends the request as a server does). No sockets.
+
+Not through Django's test client: for tests it records every template rendered and copies
+its context, a cost per template and include that no server pays (a third to a half of a
+page's time here). The target is a median under 50 ms per page; the query count is recorded
+without a target (tests/test_ui_pages.py pins each page's count). Measured here, optimised
 elsewhere."""
 
+from dataclasses import dataclass
+
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
+from django.test import Client, RequestFactory
 
 from .conftest import measure
 
@@ -22,11 +32,37 @@ def clerk(django_db_setup):
     return user
 
 
+@dataclass
+class Answer:
+    status_code: int
+    content: bytes
+
+
+class Browser:
+    """GET requests of a signed-in clerk, handed to the WSGI application as a server hands
+    them: ``get(path, query)`` returns the status and the whole body."""
+
+    def __init__(self, session_cookie: str):
+        self.application = WSGIHandler()
+        self.factory = RequestFactory(HTTP_COOKIE=session_cookie)
+
+    def get(self, path: str, query: dict | None = None) -> Answer:
+        environ = self.factory.get(path, query).environ
+        statuses = []
+        response = self.application(environ, lambda status, headers, *exc: statuses.append(status))
+        try:
+            body = b"".join(response)
+        finally:
+            response.close()  # as a WSGI server does: sends request_finished
+        return Answer(int(statuses[0].split()[0]), body)
+
+
 @pytest.fixture
-def signed_in(clerk) -> Client:
+def signed_in(clerk) -> Browser:
     client = Client()
-    client.force_login(clerk)
-    return client
+    client.force_login(clerk)  # a real session row; its cookie is all the browser sends
+    name = settings.SESSION_COOKIE_NAME
+    return Browser(f"{name}={client.cookies[name].value}")
 
 
 def page(name: str, request) -> None:
