@@ -158,6 +158,22 @@ def location_contents(location: StorageLocation, *, recursive: bool = False) -> 
     return queryset.filter(location=location)
 
 
+def location_contents_shown(location: StorageLocation, *, recursive: bool = False) -> QuerySet:
+    """:func:`location_contents` as the location page's table shows them: one dict per
+    balance with only its columns (``ipn``, ``description``, ``part_type`` (its slug),
+    ``location_code``, ``lot_name``, ``status``, ``quantity``). Building 100 balances with
+    their part, type, location and lot as model instances cost twice their query."""
+    return location_contents(location, recursive=recursive).values(
+        "status",
+        "quantity",
+        ipn=F("part__ipn"),
+        description=F("part__description"),
+        part_type=F("part__part_type__slug"),
+        location_code=F("location__code"),
+        lot_name=F("lot__name"),
+    )
+
+
 def part_history(
     part: Part, *, since: datetime | None = None, until: datetime | None = None
 ) -> tuple["PartHistory", Decimal]:

@@ -16,6 +16,7 @@ from config.core.roles import Role
 from inventory.models import Lot, StockMovement, StorageLocation
 from inventory.stock import queries
 from inventory.stock.views import scan as scan_views
+from tests.factories import LotFactory
 from tests.inventory.stock_helpers import (
     assert_ledger_matches_balances,
     location,
@@ -239,6 +240,34 @@ def test_the_location_browser_shows_children_and_contents(viewer_browser):
     assert "RES-00001" in html
     fragment = viewer_browser.get("/locations/SH-1", **HTMX).content.decode()
     assert fragment.lstrip().startswith('<div id="location-browse"')
+
+
+def test_location_contents_link_each_part_lot_and_location(viewer_browser):
+    site = location("SITE", name="Site")
+    shelf = location("SH-1", name="Shelf 1", parent=site)
+    resistor = part("RES-00001")
+    # A lot name that reverse() percent-encodes (IPNs and codes never need it).
+    receive(resistor, shelf, 4000, lot=LotFactory(name="2024/05 reel"))
+    receive(part("CAP-00001"), shelf, 2, status="ordered")
+    html = viewer_browser.get("/locations/SITE", {"recursive": "on"}).content.decode()
+    slug = resistor.part_type.slug
+    assert f'<a href="/parts/{slug}/RES-00001">RES-00001</a>' in html
+    assert '<a href="/lots/2024/05%20reel">2024/05 reel</a>' in html
+    assert '<a href="/locations/SH-1"><code>SH-1</code></a>' in html
+    assert ">On hand<" in html and ">Ordered<" in html and ">4,000<" in html
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_location_page_costs_the_same_queries_whatever_its_contents(
+    viewer_browser, rows, django_assert_num_queries
+):
+    shelf = location("SH-1", parent=location("SITE"))
+    for n in range(rows):
+        receive(part(f"RES-{n:05d}"), shelf, 5, lot=LotFactory(name=f"L-{n}"))
+    # session, user, location, count, page of contents, breadcrumbs, children
+    with django_assert_num_queries(7):
+        response = viewer_browser.get("/locations/SH-1", {"recursive": "on"})
+    assert response.content.decode().count("<tr>") == rows + 1
 
 
 def test_a_manager_creates_edits_and_archives_a_location(manager_browser):

@@ -3,7 +3,6 @@ pages with alternates, the part form, and part types. Thin views over
 ``inventory.catalogue.services`` and ``inventory.catalogue.queries``; everyone signed in reads,
 writes need a manager. Every page also works without JavaScript."""
 
-import re
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -27,11 +26,10 @@ from inventory.catalogue.forms import (
     PartFilterForm,
     PartForm,
 )
+from inventory.catalogue.views.page_urls import PageUrls
 from inventory.models import Part, PartType
 
 PAGE_SIZE = 50
-# IPNs that reverse() would put in a URL as they are (it percent-encodes anything else).
-_URL_SAFE_IPN = re.compile(r"[A-Za-z0-9._~-]+")
 CONFLICT = 409
 INFO_COLUMNS = 5  # info values shown as columns when one type is listed
 INFO_SUMMARY = 3  # info values shown in one cell when all types are listed
@@ -90,7 +88,7 @@ def _rows(parts: list[queries.PartRow], form: PartFilterForm) -> list[dict]:
     """The table's rows: each part with its page's URL, its info values as people read them
     (a column per key for one type, a summary for all types), whether it is under its
     low-stock threshold, and its tags with the list of the parts (of this type) with each."""
-    urls = _PartUrls()
+    urls = PageUrls("inventory:part-detail")
     tag_list = reverse("inventory:part-list") + "?"
     if form.part_type is not None:
         tag_list += f"type={quote(form.part_type.slug)}&"
@@ -108,7 +106,7 @@ def _rows(parts: list[queries.PartRow], form: PartFilterForm) -> list[dict]:
         rows.append(
             {
                 "part": part,
-                "url": urls.of(part),
+                "url": urls.of(part.part_type.slug, part.ipn),
                 "info": cells,
                 "low": low,
                 "tags": tags,
@@ -116,25 +114,6 @@ def _rows(parts: list[queries.PartRow], form: PartFilterForm) -> list[dict]:
             }
         )
     return rows
-
-
-class _PartUrls:
-    """Part page URLs, each type's path reversed once: reversing one per row cost a tenth of
-    the list's rendering. IPNs are letters, digits, '.', '-' and '_', which reverse() keeps as
-    they are; anything else still goes through it."""
-
-    def __init__(self) -> None:
-        self._prefixes: dict[str, str] = {}
-
-    def of(self, part: queries.PartRow) -> str:
-        slug = part.part_type.slug
-        if not _URL_SAFE_IPN.fullmatch(part.ipn):
-            return reverse("inventory:part-detail", args=[slug, part.ipn])
-        prefix = self._prefixes.get(slug)
-        if prefix is None:
-            prefix = reverse("inventory:part-detail", args=[slug, "_"])[:-1]
-            self._prefixes[slug] = prefix
-        return prefix + part.ipn
 
 
 @require_GET

@@ -13,13 +13,15 @@ from config.core.errors import ServiceError
 from config.core.forms import apply_service_error
 from config.core.roles import Role, require_role
 from config.core.ui import UNPROCESSABLE, role_required, wants_fragment
-from inventory.models import StorageLocation
+from inventory.catalogue.views.page_urls import PageUrls
+from inventory.models import StockStatus, StorageLocation
 from inventory.stock import queries
 from inventory.stock.forms import LocationBrowseForm, LocationForm, PageForm
 from inventory.stock.services import locations as services
 from inventory.stock.views.reports import PAGE_SIZE
 
 CONTENTS_PAGE_SIZE = 100
+STATUS_LABELS = dict(StockStatus.choices)
 
 
 def _location(code: str) -> StorageLocation:
@@ -90,7 +92,7 @@ def _detail_page(
     children = location.children.order_by("name")
     if not options["archived"]:
         children = children.filter(archived=False)
-    contents = queries.location_contents(location, recursive=options["recursive"])
+    contents = queries.location_contents_shown(location, recursive=options["recursive"])
     page = Paginator(contents, CONTENTS_PAGE_SIZE).get_page(options["page"])
     query = request.GET.copy()
     query.pop("page", None)
@@ -101,6 +103,7 @@ def _detail_page(
         "form": form,
         "options": options,
         "page": page,
+        "rows": _content_rows(page.object_list),
         "query": query.urlencode(),
         "can_manage": request.user.has_role(Role.MANAGER),
         "create_form": create_form or LocationForm(initial={"parent": location.code}),
@@ -113,6 +116,24 @@ def _detail_page(
         else "inventory/stock/location.html"
     )
     return render(request, template, context, status=status)
+
+
+def _content_rows(balances) -> list[dict]:
+    """The contents table's rows (from ``queries.location_contents_shown``) with the links of
+    their part, location and lot, and their status as people read it."""
+    parts = PageUrls("inventory:part-detail")
+    locations = PageUrls("inventory:location-detail")
+    lots = PageUrls("inventory:lot-detail")
+    return [
+        balance
+        | {
+            "part_url": parts.of(balance["part_type"], balance["ipn"]),
+            "location_url": locations.of(balance["location_code"]),
+            "lot_url": lots.of(balance["lot_name"]) if balance["lot_name"] is not None else "",
+            "status_label": STATUS_LABELS.get(balance["status"], balance["status"]),
+        }
+        for balance in balances
+    ]
 
 
 @require_GET
