@@ -78,3 +78,86 @@ class ApiToken(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+class OidcIdentity(models.Model):
+    """A user's account at an OpenID provider, linked to their Warecache account. The provider
+    names an account by issuer and subject (``sub``), never by username or email, which can be
+    renamed or reused; so the link is keyed by those two."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identities"
+    )
+    provider = models.CharField(max_length=32, help_text="The provider's id in OIDC_PROVIDERS.")
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    # What the provider said at the last login, to show people which account this is.
+    email = models.CharField(max_length=254, blank=True)
+    linked_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_login_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["user_id", "provider", "linked_at"]
+        verbose_name = "linked identity"
+        verbose_name_plural = "linked identities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="oidc_identity_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(subject="") & ~models.Q(issuer=""),
+                name="oidc_identity_not_blank",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "provider"], name="oidc_identity_user")]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.email or self.subject}"
+
+
+class DeviceAuthorization(models.Model):
+    """A device sign-in Warecache serves itself (RFC 8628) for a provider without the device
+    grant: the device polls with the device code, whose SHA-256 is all that is stored; a person
+    signed in through the provider approves the user code on a Warecache page."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        DENIED = "denied", "Denied"
+        USED = "used", "Token issued"
+
+    provider = models.CharField(max_length=32)
+    device_code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    user_code = models.CharField(max_length=8, unique=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    interval = models.PositiveSmallIntegerField(help_text="Seconds the device waits between polls.")
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="device_authorizations",
+        help_text="Who approved or denied it.",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(interval__gte=1), name="device_authorization_interval"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending") | models.Q(user__isnull=False),
+                name="device_authorization_decided_by_someone",
+            ),
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="device_authorization_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} device {self.user_code[:4]}-{self.user_code[4:]}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -1,4 +1,7 @@
-from .models import ApiToken, User
+from django.urls import reverse
+
+from .models import ApiToken, OidcIdentity, User
+from .oidc import providers
 
 
 def users():
@@ -9,14 +12,59 @@ def live_tokens(user: User):
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).select_related("user")
 
 
+def identities(user: User):
+    return OidcIdentity.objects.filter(user=user).order_by("provider", "linked_at")
+
+
 def auth_methods(user: User) -> list[dict]:
-    """The ways this user can log in. OIDC identities join this list with the OIDC issue."""
-    return [
+    """The ways this user can sign in: the password, then each linked identity."""
+    methods = [
         {
             "id": "password",
             "kind": "password",
             "provider": None,
             "identifier": user.username,
+            "issuer": None,
+            "subject": None,
+            "linked_at": None,
+            "last_login_at": None,
             "enabled": user.has_usable_password(),
         }
     ]
+    for identity in identities(user):
+        methods.append(
+            {
+                "id": str(identity.pk),
+                "kind": "oidc",
+                "provider": identity.provider,
+                "identifier": identity.email or identity.subject,
+                "issuer": identity.issuer,
+                "subject": identity.subject,
+                "linked_at": identity.linked_at,
+                "last_login_at": identity.last_login_at,
+                "enabled": True,
+            }
+        )
+    return methods
+
+
+def login_methods() -> dict:
+    """What ``GET /auth/methods`` answers: the password, and each OpenID provider."""
+    listed = []
+    for provider in providers.configured():
+        try:
+            device_flow = providers.device_flow_served_by(provider)
+        except providers.ProviderUnavailable:
+            # A provider that is down still gets its button; its device flow is unknown.
+            device_flow = None
+        listed.append(
+            {
+                "id": provider.id,
+                "name": provider.name,
+                "issuer": provider.issuer,
+                "login_url": reverse("openid_connect_login", kwargs={"provider_id": provider.id}),
+                "api_login_url": reverse("auth-oidc-login", kwargs={"provider": provider.id}),
+                "device_flow": device_flow,
+            }
+        )
+    return {"password": True, "oidc": listed}

@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from rest_framework_simplejwt.tokens import AccessToken
 
 from config.core import changelog
 from config.core.actors import Actor
@@ -337,6 +338,18 @@ class AuthenticationFailedError(ValidationFailed):
 
     def __init__(self) -> None:
         super().__init__("The username or password is wrong, or the account is disabled.")
+
+
+def access_token(user: User) -> dict:
+    """A short-lived Warecache JWT for ``user``, as every login answers it: password, OIDC
+    callback and device flow."""
+    token = AccessToken.for_user(user)
+    lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
+    return {
+        "access_token": str(token),
+        "token_type": "Bearer",
+        "expires_in": int(lifetime.total_seconds()),
+    }
 
 
 def resolve_user(username: str) -> User:

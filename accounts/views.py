@@ -1,24 +1,29 @@
-"""The clerk UI for one's own account: profile, password and API tokens. Thin views over
+"""The clerk UI for one's own account: profile, password, linked identities and API tokens. Thin views over
 ``services`` and ``queries``; every page also works without JavaScript. (The home page is
 inventory's dashboard.)"""
 
+import requests
+from allauth.socialaccount.providers.openid_connect import views as allauth_oidc
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.core.actors import Actor
 from config.core.errors import ServiceError
 from config.core.forms import apply_service_error
 from config.core.roles import Role
-from config.core.ui import UNPROCESSABLE, role_required, wants_fragment
+from config.core.ui import UNPROCESSABLE, public_page, role_required, wants_fragment
 
 from . import queries, services
 from .forms import PasswordChangeForm, TokenCreateForm
 from .models import API_TOKEN_PREFIX
+from .oidc import providers
+from .oidc import services as oidc
+from .oidc.adapter import PENDING_LINK, refusal
 
 
 def _render_account(
@@ -35,6 +40,8 @@ def _render_account(
         "form": token_form or TokenCreateForm(),
         "password_form": password_form or PasswordChangeForm(),
         "tokens": queries.live_tokens(request.user),
+        "sign_in_methods": queries.auth_methods(request.user),
+        "providers": providers.configured(),
         "token_prefix": API_TOKEN_PREFIX,
     }
     template = fragment if wants_fragment(request) else "accounts/account.html"
@@ -137,4 +144,86 @@ def token_revoke(request: HttpRequest, label: str) -> HttpResponse:
         return _render_tokens(request, form=TokenCreateForm(), notice=(level, text), status=status)
     # Without htmx: Post/Redirect/Get, so a reload does not repeat the POST.
     messages.add_message(request, messages.SUCCESS if status == 200 else messages.ERROR, text)
+    return redirect("account")
+
+
+def _through_allauth(view, request: HttpRequest, provider_id: str) -> HttpResponse:
+    """django-allauth's view, with a provider that does not answer shown as a page saying so
+    (allauth lets the network error through, which would be a 500)."""
+    try:
+        return view(request, provider_id)
+    except (requests.RequestException, ServiceError) as exc:
+        detail = getattr(exc, "detail", None) or "The provider did not answer; try again later."
+        return refusal(request, provider_id, detail, 502)
+
+
+@public_page
+def oidc_browser_login(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """Start the browser's sign-in at a provider (allauth; PKCE, state in the session)."""
+    return _through_allauth(allauth_oidc.login, request, provider_id)
+
+
+@public_page
+def oidc_browser_callback(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """Where the provider sends the browser back; ``oidc.adapter`` takes over from allauth."""
+    return _through_allauth(allauth_oidc.callback, request, provider_id)
+
+
+def login_providers():
+    """The login page's provider buttons (a callable, so settings are read per request)."""
+    return providers.configured()
+
+
+# Linked identities ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.VIEWER)
+def identity_confirm(request: HttpRequest) -> HttpResponse:
+    """Confirm linking the identity this person just signed in with at a provider (the
+    provider's login was started from the account page; ``oidc.adapter`` parked it here)."""
+    pending = request.session.get(PENDING_LINK)
+    if not pending:
+        messages.info(request, "There is no identity waiting to be linked.")
+        return redirect("account")
+    try:
+        provider = providers.get(pending["provider"])
+    except ServiceError as exc:
+        request.session.pop(PENDING_LINK, None)
+        messages.error(request, exc.detail)
+        return redirect("account")
+    if request.method == "POST":
+        request.session.pop(PENDING_LINK, None)
+        if "confirm" not in request.POST:
+            messages.info(request, "Nothing was linked.")
+            return redirect("account")
+        try:
+            oidc.identity_link(
+                actor=Actor.for_user(request.user),
+                user=request.user,
+                provider=provider,
+                subject=pending["subject"],
+                email=pending["email"],
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, f"Your {provider.name} account is linked.")
+        return redirect("account")
+    return render(
+        request, "accounts/identity_confirm.html", {"provider": provider, "pending": pending}
+    )
+
+
+@require_POST
+@role_required(Role.VIEWER)
+def identity_unlink(request: HttpRequest, method_id: str) -> HttpResponse:
+    try:
+        oidc.identity_unlink(
+            actor=Actor.for_user(request.user), user=request.user, method_id=method_id
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "Unlinked. You can no longer sign in that way.")
     return redirect("account")

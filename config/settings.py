@@ -9,6 +9,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.oidc_env import providers_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("WARECACHE_VAR_DIR", BASE_DIR / "var"))
 VERSION = "0.1.0"
@@ -73,6 +75,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "django_celery_results",
+    # The browser's OpenID Connect login (accounts.oidc wires it to Warecache's accounts).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "config.core",
     "accounts",
     "inventory",
@@ -93,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -263,6 +271,28 @@ LOGIN_THROTTLE = {
     "per_address": env_int("LOGIN_THROTTLE_PER_ADDRESS", 30),
 }
 API_TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+
+# OpenID Connect: providers from OIDC_* variables (config/oidc_env.py has the list). One
+# configuration for the browser login (django-allauth, PKCE) and the API and device flows.
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": providers_from_env(os.environ)}
+}
+SOCIALACCOUNT_ADAPTER = "accounts.oidc.adapter.SocialAccountAdapter"
+# Warecache keeps its own identity links (accounts.OidcIdentity, issuer + subject) and never
+# stores the provider's tokens.
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_ONLY = True
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# How long an OIDC discovery document is trusted before it is fetched again (the JWKS is
+# refetched at once when a token names a key it does not hold: key rotation).
+OIDC_DISCOVERY_TTL = env_int("OIDC_DISCOVERY_TTL", 3600)
+OIDC_HTTP_TIMEOUT = env_float("OIDC_HTTP_TIMEOUT", 10.0)
+# Warecache's own device flow (RFC 8628), for providers without the device grant.
+OIDC_DEVICE_CODE_LIFETIME = timedelta(seconds=env_int("OIDC_DEVICE_CODE_LIFETIME", 600))
+OIDC_DEVICE_POLL_INTERVAL = env_int("OIDC_DEVICE_POLL_INTERVAL", 5)
+OIDC_DEVICE_CODE_ATTEMPTS = env_int("OIDC_DEVICE_CODE_ATTEMPTS", 5)
 
 
 def _retention_days() -> int | None:

@@ -62,11 +62,30 @@ class RoleAssignSerializer(RequestSerializer):
 
 
 class AuthMethodSerializer(serializers.Serializer):
-    id = serializers.CharField()
+    id = serializers.CharField(
+        help_text='"password", or the linked identity\'s id (for DELETE …/auth-methods/{id}).'
+    )
     kind = serializers.ChoiceField(choices=["password", "oidc"])
-    provider = serializers.CharField(allow_null=True)
-    identifier = serializers.CharField(allow_null=True)
+    provider = serializers.CharField(allow_null=True, help_text="The OpenID provider's id.")
+    identifier = serializers.CharField(
+        allow_null=True, help_text="The username, or the identity's email (else its subject)."
+    )
+    issuer = serializers.CharField(allow_null=True)
+    subject = serializers.CharField(allow_null=True, help_text="The provider's account id.")
+    linked_at = serializers.DateTimeField(allow_null=True)
+    last_login_at = serializers.DateTimeField(allow_null=True)
     enabled = serializers.BooleanField()
+
+
+class AuthMethodLinkSerializer(RequestSerializer):
+    provider = serializers.RegexField(
+        r"^[a-z0-9][a-z0-9-]{0,31}\Z",
+        error_messages={"invalid": "A provider id of OIDC_PROVIDERS."},
+    )
+    subject = serializers.CharField(
+        max_length=255, trim_whitespace=False, help_text="The provider's account id (`sub`)."
+    )
+    email = serializers.EmailField(required=False, default="", help_text="For people to read.")
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
@@ -110,6 +129,37 @@ class LoginResponseSerializer(serializers.Serializer):
     expires_in = serializers.IntegerField(help_text="Seconds until the access token expires.")
 
 
+class OidcProviderSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField(help_text="What a login button says.")
+    issuer = serializers.CharField()
+    login_url = serializers.CharField(help_text="The browser login (POST, from a page).")
+    api_login_url = serializers.CharField(help_text="GET /auth/oidc/{provider}/login.")
+    device_flow = serializers.ChoiceField(
+        choices=["provider", "warecache"],
+        allow_null=True,
+        help_text="Who serves the device flow: the provider, Warecache itself, or nobody (null).",
+    )
+
+
 class AuthMethodsSerializer(serializers.Serializer):
     password = serializers.BooleanField()
-    oidc = serializers.ListField(child=serializers.DictField(), help_text="OIDC providers.")
+    oidc = OidcProviderSerializer(many=True, help_text="The OpenID providers, in order.")
+
+
+class OidcLoginParamsSerializer(RequestSerializer):
+    redirect_uri = serializers.CharField(max_length=2000)
+
+
+class OidcLoginStartSerializer(serializers.Serializer):
+    authorization_url = serializers.CharField()
+    state = serializers.CharField()
+    expires_in = serializers.IntegerField(help_text="Seconds the callback will accept it.")
+
+
+class OidcCallbackSerializer(RequestSerializer):
+    code = serializers.CharField(max_length=4096, help_text="`code` from the redirect.")
+    state = serializers.CharField(max_length=512, help_text="`state` from the redirect.")
+    session = serializers.BooleanField(
+        default=False, help_text="Also sign this browser session in."
+    )

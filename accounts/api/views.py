@@ -1,10 +1,8 @@
-from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.actors import actor_from_request
 from config.core.errors import NotFound
@@ -14,6 +12,8 @@ from config.core.schema import errors
 from .. import queries, services
 from ..authentication import client_address
 from ..models import ApiToken, User
+from ..oidc import providers
+from ..oidc import services as oidc
 from . import serializers as s
 from .filters import UserFilter
 
@@ -38,15 +38,7 @@ class LoginView(APIView):
             password=data.validated_data["password"],
             address=client_address(request),
         )
-        token = AccessToken.for_user(user)
-        lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
-        return Response(
-            {
-                "access_token": str(token),
-                "token_type": "Bearer",
-                "expires_in": int(lifetime.total_seconds()),
-            }
-        )
+        return Response(services.access_token(user))
 
 
 class AuthMethodsView(APIView):
@@ -60,7 +52,7 @@ class AuthMethodsView(APIView):
         summary="The login methods this server accepts.",
     )
     def get(self, request):
-        return Response({"password": True, "oidc": []})
+        return Response(s.AuthMethodsSerializer(queries.login_methods()).data)
 
 
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -78,8 +70,12 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         "passwd": Role.ADMIN,
         "role": Role.ADMIN,
         "auth_methods": Role.ADMIN,
+        "auth_method_link": Role.ADMIN,
+        "auth_method_unlink": Role.ADMIN,
     }
-    self_service_actions = ("retrieve", "update", "passwd", "auth_methods")
+    # Linking needs proof that the identity is yours: people link their own from the account
+    # page, after signing in at the provider; over the API only an admin links.
+    self_service_actions = ("retrieve", "update", "passwd", "auth_methods", "auth_method_unlink")
 
     def get_queryset(self):
         return queries.users()
@@ -175,6 +171,37 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def auth_methods(self, request, uname):
         user = self.get_object()
         return Response(s.AuthMethodSerializer(queries.auth_methods(user), many=True).data)
+
+    @extend_schema(
+        operation_id="users_auth_methods_link",
+        request=s.AuthMethodLinkSerializer,
+        responses={201: s.AuthMethodSerializer, **errors(400, 401, 403, 404, 409)},
+        summary="Link an OpenID identity (provider + subject) to a user (admins only).",
+    )
+    def auth_method_link(self, request, uname):
+        user = self.get_object()
+        data = s.AuthMethodLinkSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        identity = oidc.identity_link(
+            actor=actor_from_request(request),
+            user=user,
+            provider=providers.get(data.validated_data["provider"]),
+            subject=data.validated_data["subject"],
+            email=data.validated_data["email"],
+        )
+        method = next(m for m in queries.auth_methods(user) if m["id"] == str(identity.pk))
+        return Response(s.AuthMethodSerializer(method).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="users_auth_methods_unlink",
+        responses={204: None, **errors(401, 403, 404, 409)},
+        summary="Remove a sign-in method: a linked identity, or the password (`password`). "
+        "The last one a user has is refused (409).",
+    )
+    def auth_method_unlink(self, request, uname, method_id):
+        user = self.get_object()
+        oidc.identity_unlink(actor=actor_from_request(request), user=user, method_id=method_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 USER_PARAM = OpenApiParameter(

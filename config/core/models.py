@@ -46,6 +46,8 @@ class EntityType(models.TextChoices):
 
     USER = "user", "User"
     API_TOKEN = "api_token", "API token"
+    IDENTITY = "identity", "Linked identity"
+    DEVICE_AUTHORIZATION = "device_authorization", "Device sign-in"
     PART_TYPE = "part_type", "Part type"
     PART = "part", "Part"
     PART_ALTERNATE = "part_alternate", "Part alternate"

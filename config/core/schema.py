@@ -47,6 +47,7 @@ ERROR_TEXT = {
     413: "Request body too large",
     422: "Unprocessable",
     429: "Throttled",
+    502: "An upstream service (an OpenID provider) failed",
 }
 
 

@@ -21,6 +21,13 @@ def wants_fragment(request: HttpRequest) -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A UI view anyone may open, signed in or not (a step of signing in). Declared, like
+    :func:`role_required`, so the authorization matrix tells it from a forgotten check."""
+    view.public = True
+    return view
+
+
 def role_required(role: Role) -> Callable:
     """A UI view that needs at least ``role``: anonymous visitors go to the login page, a
     signed-in user without the role gets 403. The authorization matrix reads it back from

@@ -22,6 +22,8 @@ PATH_VALUES = {
     "fmt": "svg",
     "kind": "p",
     "label": "no-such-token",
+    "provider_id": "corp",  # settings_test's provider, whose issuer does not answer
+    "method_id": "password",
 }
 # Routes whose parameters need other values than PATH_VALUES gives.
 ROUTE_VALUES = {
@@ -57,6 +59,11 @@ def manager(allowed: int) -> dict[str, int]:
     return _row("manager", allowed)
 
 
+def everyone(status: int) -> dict[str, int]:
+    """A step of signing in (@public_page): the same answer for anonymous and every role."""
+    return dict.fromkeys(ACTORS, status)
+
+
 PUBLIC_ROUTES = {"login", "logout"}  # Django's own views: anyone may sign in or out
 
 # Only the methods a route answers: the others are 405 for everyone, before any check.
@@ -67,6 +74,15 @@ ROWS: dict[str, dict[str, dict[str, int]]] = {
     "account/password": {"POST": viewer(422)},  # an empty form is refused in place
     "account/tokens": {"POST": viewer(422)},
     "account/tokens/<str:label>/revoke": {"POST": viewer(302)},  # back to the account page
+    # Linked identities: nothing waits to be confirmed, and the password is the last way in;
+    # both go back to the account page with a message.
+    "account/identities/confirm": {"GET": viewer(302), "POST": viewer(302)},
+    "account/identities/<str:method_id>/unlink": {"POST": viewer(302)},
+    # The browser's OpenID login (allauth): a page with one button, whose POST goes to the
+    # provider (here one that does not answer: a page saying so, 502); a callback without a
+    # login in progress is refused with a page.
+    "accounts/oidc/<str:provider_id>/login/": {"GET": everyone(200), "POST": everyone(502)},
+    "accounts/oidc/<str:provider_id>/login/callback/": {"GET": everyone(400)},
     "changelog": {"GET": viewer()},
     # The catalogue: everyone reads, managers edit.
     "parts": {"GET": viewer()},
