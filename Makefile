@@ -10,7 +10,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-pg lock clean
+.PHONY: run test lint format bench bench-pg lock clean oidc-provider
 
 $(STAMP): requirements.lock
 	@if [ ! -x $(PY) ]; then \
@@ -35,7 +35,26 @@ run: $(STAMP)
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) scripts/serve.py
 
-test: $(STAMP)
+# The real OpenID provider that the OIDC tests start (npm oidc-provider, run by the machine's
+# Node), installed from its lock file on first use. Without npm, or when npm fails, `make test`
+# goes on and those tests skip, saying why.
+OIDC_PROVIDER := tests/oidc/provider
+OIDC_STAMP := $(OIDC_PROVIDER)/node_modules/.installed
+
+$(OIDC_STAMP): $(OIDC_PROVIDER)/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "npm is not installed: the OIDC tests against a real OpenID provider will skip (apt-get install nodejs npm, then make oidc-provider)"; \
+	elif npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund; then \
+	  touch $@; \
+	else \
+	  echo "npm ci failed: the OIDC tests against a real OpenID provider will skip (make oidc-provider retries)"; \
+	fi
+
+oidc-provider:
+	npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund
+	@touch $(OIDC_STAMP)
+
+test: $(STAMP) $(OIDC_STAMP)
 	$(PY) scripts/run_tests.py $(ARGS)
 
 lint: $(STAMP)
@@ -61,4 +80,4 @@ lock: $(STAMP)
 	$(VENV)/bin/uv pip compile --universal --python-version 3.11 pyproject.toml --extra dev --no-header -o requirements.lock
 
 clean:
-	rm -rf $(VENV) var/test-*.sqlite3 var/junit-*.xml
+	rm -rf $(VENV) var/test-*.sqlite3 var/junit-*.xml $(OIDC_PROVIDER)/node_modules
