@@ -16,6 +16,7 @@ from config.core import queries as changelog_queries
 from config.core.forms import BootstrapFormMixin
 from config.core.roles import Role
 from config.core.ui import UNPROCESSABLE, role_required
+from config.core.views import entry_rows
 from inventory.stock import labels
 from inventory.stock import queries as stock_queries
 
@@ -67,6 +68,6 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "low_stock_count": stock_queries.low_stock().count(),
-        "recent_entries": list(changelog_queries.changelog_entries()[:RECENT_ENTRIES]),
+        "recent_entries": entry_rows(changelog_queries.changelog_entries()[:RECENT_ENTRIES]),
     }
     return render(request, "inventory/home.html", context, status=status)
