@@ -4,7 +4,7 @@ API (APPEND_SLASH is off). The home page is inventory's dashboard, wired in ``co
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import device_views, views
 from .forms import LoginForm
 
 urlpatterns = [
@@ -38,6 +38,7 @@ urlpatterns = [
         views.oidc_browser_callback,
         name="openid_connect_callback",
     ),
+    path("device", device_views.device, name="device"),
     path("account/tokens", views.token_create, name="account-token-create"),
     path("account/tokens/<str:label>/revoke", views.token_revoke, name="account-token-revoke"),
 ]

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from config.core.api_fields import RequestSerializer
 from config.core.roles import Role
+from config.core.schema import ErrorSerializer
 
 from ..models import ApiToken, User
 
@@ -162,4 +163,40 @@ class OidcCallbackSerializer(RequestSerializer):
     state = serializers.CharField(max_length=512, help_text="`state` from the redirect.")
     session = serializers.BooleanField(
         default=False, help_text="Also sign this browser session in."
+    )
+
+
+class DeviceAuthorizationSerializer(serializers.Serializer):
+    device_code = serializers.CharField(
+        help_text="The device's secret: send it to …/device/token to poll. Keep it private."
+    )
+    user_code = serializers.CharField(help_text="What the person types on the verification page.")
+    verification_uri = serializers.CharField(help_text="Where the person enters the user code.")
+    verification_uri_complete = serializers.CharField(
+        allow_null=True,
+        help_text="The same page with the user code filled in (null when the provider has none).",
+    )
+    verification_uri_qr_svg = serializers.CharField(
+        help_text="An SVG QR code of verification_uri_complete (else of verification_uri)."
+    )
+    expires_in = serializers.IntegerField(help_text="Seconds until the device code expires.")
+    interval = serializers.IntegerField(help_text="Seconds to wait between polls.")
+    served_by = serializers.ChoiceField(
+        choices=["provider", "warecache"],
+        help_text="Who serves this device flow: the OpenID provider, or Warecache itself.",
+    )
+
+
+class DeviceTokenRequestSerializer(RequestSerializer):
+    device_code = serializers.CharField(
+        max_length=2048, trim_whitespace=False, help_text="From POST …/device."
+    )
+
+
+class DeviceTokenErrorSerializer(ErrorSerializer):
+    """A refusal of a poll: ``code`` is RFC 8628's (authorization_pending, slow_down,
+    expired_token, access_denied, invalid_grant) or the API's ``invalid``."""
+
+    interval = serializers.IntegerField(
+        required=False, help_text="slow_down: the new number of seconds to wait between polls."
     )

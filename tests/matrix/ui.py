@@ -83,6 +83,8 @@ ROWS: dict[str, dict[str, dict[str, int]]] = {
     # login in progress is refused with a page.
     "accounts/oidc/<str:provider_id>/login/": {"GET": everyone(200), "POST": everyone(502)},
     "accounts/oidc/<str:provider_id>/login/callback/": {"GET": everyone(400)},
+    # Approving a device's sign-in: the page asks for the code; an empty form is refused.
+    "device": {"GET": viewer(), "POST": viewer(422)},
     "changelog": {"GET": viewer()},
     # The catalogue: everyone reads, managers edit.
     "parts": {"GET": viewer()},
