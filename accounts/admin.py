@@ -1,3 +1,6 @@
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
@@ -8,7 +11,9 @@ from config.core.actors import Actor
 from config.core.errors import ServiceError
 
 from . import services
-from .models import ApiToken, User
+from .models import ApiToken, DeviceAuthorization, OidcIdentity, User
+from .oidc import providers
+from .oidc import services as services_oidc
 
 # What a person may do in Warecache is their role (config.core.roles); Django's groups are
 # not used, so the admin does not offer them. (Per-user admin permissions stay on the user
@@ -97,3 +102,89 @@ class ApiTokenAdmin(admin.ModelAdmin):
         if skipped:
             text += f" {skipped} already revoked or not revocable."
         self.message_user(request, text, messages.SUCCESS)
+
+
+# django-allauth only runs the browser's OpenID login; Warecache keeps identities itself
+# (OidcIdentity) and providers in settings, so allauth's tables stay empty and unlisted.
+for model in (EmailAddress, SocialAccount, SocialApp, SocialToken):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+class IdentityLinkForm(forms.ModelForm):
+    provider = forms.ChoiceField(help_text="A provider of OIDC_PROVIDERS.")
+
+    class Meta:
+        model = OidcIdentity
+        fields = ("user", "provider", "subject", "email")
+        help_texts = {"subject": "The person's account id at the provider (the `sub` claim)."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [(p.id, p.name) for p in providers.configured()]
+
+    def validate_unique(self) -> None:
+        # The service's check (clean) says it in words; the constraint stays the backstop.
+        pass
+
+    def clean(self):
+        cleaned = super().clean()
+        if "provider" in cleaned and "subject" in cleaned:
+            try:
+                cleaned["subject"] = services_oidc.check_linkable(
+                    providers.get(cleaned["provider"]), cleaned["subject"]
+                )
+            except ServiceError as exc:
+                raise ValidationError(exc.detail) from exc
+        return cleaned
+
+
+@admin.register(OidcIdentity)
+class OidcIdentityAdmin(admin.ModelAdmin):
+    """Staff link an identity to an account (the service refuses one linked elsewhere) and
+    unlink it (never a user's last way to sign in); a link itself is never edited."""
+
+    form = IdentityLinkForm
+    list_display = ("user", "provider", "email", "subject", "linked_at", "last_login_at")
+    list_filter = ("provider",)
+    list_select_related = ("user",)
+    search_fields = ("user__username", "email", "subject")
+    autocomplete_fields = ("user",)
+    ordering = ("-linked_at",)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.pk = services_oidc.identity_link(
+            actor=Actor.for_user(request.user),
+            user=form.cleaned_data["user"],
+            provider=providers.get(form.cleaned_data["provider"]),
+            subject=form.cleaned_data["subject"],
+            email=form.cleaned_data.get("email", ""),
+        ).pk
+
+    def delete_model(self, request, obj) -> None:
+        services_oidc.identity_unlink(
+            actor=Actor.for_user(request.user), user=obj.user, method_id=str(obj.pk)
+        )
+
+    def delete_queryset(self, request, queryset) -> None:
+        for identity in queryset.select_related("user"):
+            self.delete_model(request, identity)
+
+
+@admin.register(DeviceAuthorization)
+class DeviceAuthorizationAdmin(admin.ModelAdmin):
+    """Device sign-ins Warecache served itself: for looking only."""
+
+    list_display = ("user_code", "provider", "status", "user", "created_at", "expires_at")
+    list_filter = ("provider", "status")
+    list_select_related = ("user",)
+    exclude = ("device_code_hash",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

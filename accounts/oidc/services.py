@@ -95,17 +95,29 @@ def _record_link(actor: Actor, identity: OidcIdentity, action=changelog.Action.C
     )
 
 
-def identity_link(
-    *, actor: Actor, user: User, provider: Provider, subject: str, email: str = ""
-) -> OidcIdentity:
-    """Link the provider's account ``subject`` to ``user``. An identity linked to someone
-    else is a 409: unlink it there first."""
+def check_linkable(provider: Provider, subject: object) -> str:
+    """The subject, cleaned, if it can be linked: the provider's account id (1 to 255
+    characters) not linked to anyone yet. Forms call this to refuse early; linking checks
+    again inside its transaction."""
     subject = subject.strip() if isinstance(subject, str) else ""
     if not subject or len(subject) > 255 or "\x00" in subject:
         raise ValidationFailed(
             "The subject must be the provider's account id (1 to 255 characters).",
             errors={"subject": ["1 to 255 characters, no NUL."]},
         )
+    if OidcIdentity.objects.filter(issuer=provider.issuer, subject=subject).exists():
+        raise Conflict(
+            f"This {provider.name} account is already linked to a user.", code="identity_linked"
+        )
+    return subject
+
+
+def identity_link(
+    *, actor: Actor, user: User, provider: Provider, subject: str, email: str = ""
+) -> OidcIdentity:
+    """Link the provider's account ``subject`` to ``user``. An identity linked to someone
+    else is a 409: unlink it there first."""
+    subject = check_linkable(provider, subject)
     try:
         with transaction.atomic():
             identity = OidcIdentity.objects.create(
@@ -180,8 +192,9 @@ def apply_claimed_role(user: User, provider: Provider, claims: dict) -> User:
     values = claims.get(provider.roles_claim) or []
     if isinstance(values, str):
         values = values.split()
-    mapped = [provider.roles[value] for value in values if isinstance(value, str)]
-    mapped = [role for role in mapped if role]
+    if not isinstance(values, list):
+        values = []
+    mapped = [provider.roles[v] for v in values if isinstance(v, str) and v in provider.roles]
     role = max(mapped, key=ROLE_RANK.__getitem__, default=Role.VIEWER)
     if role == user.role:
         return user

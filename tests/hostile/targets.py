@@ -154,6 +154,12 @@ def api_bases(world: World) -> dict[tuple[str, str], ApiCall]:
             {"uname": "vera"}, {"new_password": "another long phrase 43"}
         ),
         ("PUT", "api/v1/users/<str:uname>/role"): ApiCall({"uname": "vera"}, {"role": "clerk"}),
+        ("POST", "api/v1/users/<str:uname>/auth-methods"): ApiCall(
+            {"uname": "vera"}, {"provider": "corp", "subject": "vera@corp", "email": "v@corp.com"}
+        ),
+        ("DELETE", "api/v1/users/<str:uname>/auth-methods/<str:method_id>"): ApiCall(
+            {"uname": "vera", "method_id": str(world.vera_identity.pk)}
+        ),
         ("POST", "auth/login"): ApiCall(
             body={"username": "ada", "password": PASSWORD}, anonymous=True
         ),

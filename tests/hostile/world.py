@@ -13,7 +13,9 @@ from django.db.models import Model
 from django.test import Client
 from rest_framework.test import APIClient
 
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, OidcIdentity, User
+from accounts.oidc import providers
+from accounts.oidc import services as oidc
 from config.core.actors import Actor
 from config.core.models import ChangelogEntry
 from config.core.roles import Role
@@ -65,6 +67,7 @@ class World:
     drawer: StorageLocation
     empty: StorageLocation
     lot: Lot
+    vera_identity: OidcIdentity
 
 
 def build_world() -> World:
@@ -74,7 +77,11 @@ def build_world() -> World:
     clerk = make_user("carl", Role.CLERK)
     manager = make_user("mona", Role.MANAGER)
     admin = make_user("ada", Role.ADMIN, first_name="Ada", email="ada@example.com")
-    make_user("vera", Role.VIEWER)
+    vera = make_user("vera", Role.VIEWER)
+    # A linked identity beside her password, so unlinking it can succeed.
+    vera_identity = oidc.identity_link(
+        actor=SYSTEM, user=vera, provider=providers.get("corp"), subject="vera-sub"
+    )
     make_user("ada2", Role.ADMIN)  # so demoting or deleting "ada" never hits the last admin
     token_for(admin, label="printer")
     resistors = catalogue.part_type_create(
@@ -116,6 +123,7 @@ def build_world() -> World:
     ledger.stock_add(actor=SYSTEM, part=part, location=drawer, quantity=Decimal(40))
     ledger.stock_add(actor=SYSTEM, part=other_part, location=bin_, quantity=Decimal(25))
     return World(
+        vera_identity=vera_identity,
         clerk=clerk,
         manager=manager,
         admin=admin,
