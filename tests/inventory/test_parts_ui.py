@@ -254,6 +254,17 @@ def test_every_list_costs_the_same_queries_for_1_or_30_parts(
     assert html.count('<td class="text-end') >= 30  # rows shown: one on-hand cell each
 
 
+@pytest.mark.parametrize("query", [{}, {"type": "resistor"}], ids=["all types", "one type"])
+def test_a_list_page_is_six_queries(viewing, resistors, query, django_assert_num_queries):
+    caps = PartTypeFactory(slug="capacitor", name="Capacitors")
+    for n in range(5):
+        make_part(resistors, info={"resistance": n + 1}, tags=["a"])
+        PartFactory(part_type=caps)
+    # session, user, part types, their info keys, count, page (types are not read again)
+    with django_assert_num_queries(6):
+        assert viewing.get(LIST, query).status_code == 200
+
+
 def test_archived_parts_are_hidden_unless_asked_for_as_in_the_api(viewing, resistors):
     make_part(resistors, ipn="R-A", info={"resistance": 1})
     make_part(resistors, ipn="R-C", info={"resistance": 1}, archived=True)

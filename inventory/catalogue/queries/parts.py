@@ -76,15 +76,18 @@ def shaped_parts(found: list[Part]) -> list[Part]:
     return _with_types(with_tag_names(found)) if found else found
 
 
-def _with_types(found: list[Any]) -> list[Any]:
-    """Set each part's ``part_type`` (one shared instance per type, info keys loaded), in one
-    query."""
+def _with_types(found: list[Any], known: Sequence[PartType] = ()) -> list[Any]:
+    """Set each part's ``part_type`` (one shared instance per type, info keys loaded): from
+    ``known`` (types the caller holds with their info keys loaded), in one query for the
+    others."""
     if not found:
         return found
-    by_pk = {
-        part_type.pk: part_type
-        for part_type in part_types_with_info_keys(pk__in={part.part_type_id for part in found})
-    }
+    by_pk = {part_type.pk: part_type for part_type in known}
+    missing = {part.part_type_id for part in found} - by_pk.keys()
+    if missing:
+        by_pk |= {
+            part_type.pk: part_type for part_type in part_types_with_info_keys(pk__in=missing)
+        }
     for part in found:
         part.part_type = by_pk[part.part_type_id]
     return found
@@ -186,6 +189,7 @@ def parts(
     archived: str = ARCHIVED_HIDDEN,
     info_filters: Mapping[InfoKey, by_info.KeyFilter] | None = None,
     ordering: str = "",
+    part_types: Sequence[PartType] = (),
 ) -> "PartList":
     """The parts a list asks for, to paginate or download: of ``part_type`` (every type
     without one), whose IPN, MPN, manufacturer or description contain ``search``, that carry
@@ -193,7 +197,8 @@ def parts(
     (``archived``: one of :data:`ARCHIVED_CHOICES`; archived parts are hidden by default),
     passing the type's ``info_filters`` (from ``parse_info_filters``), in ``ordering`` (see
     ``order_parts``; by IPN by default). The API's list, its CSV and JSON downloads and the
-    UI's list all read parts here, so they narrow, order and default alike."""
+    UI's list all read parts here, so they narrow, order and default alike. ``part_types``:
+    types the caller has loaded with their info keys (a list of every type reads the rest)."""
     found = Part.objects.all() if part_type is None else Part.objects.filter(part_type=part_type)
     archived_flag = None if archived == ARCHIVED_ALSO else archived == ARCHIVED_ONLY
     if archived_flag is not None:
@@ -211,6 +216,7 @@ def parts(
         # Info filters alone are counted from the info value indexes (count_by_info).
         counted_by_info=bool(info_filters) and not narrowed,
         in_ipn_order=ordering in {"", "ipn"},
+        known_types=part_types,
     )
 
 
@@ -236,6 +242,7 @@ class PartList:
         archived: bool | None,
         counted_by_info: bool,
         in_ipn_order: bool,
+        known_types: Sequence[PartType] = (),
     ):
         self.part_type = part_type
         self._parts = ordered_parts
@@ -243,6 +250,7 @@ class PartList:
         self._archived = archived
         self._counted_by_info = counted_by_info
         self._in_ipn_order = in_ipn_order
+        self._known_types = known_types
         self._counted: by_info.InfoCount | None = None
 
     def count(self) -> int:
@@ -281,7 +289,7 @@ class PartList:
     def _shaped(self, rows: Iterable[tuple]) -> list[Any]:
         if self.part_type is not None:
             return rows_of_type(rows, self.part_type)
-        return _with_types([PartRow(*row) for row in rows])
+        return _with_types([PartRow(*row) for row in rows], self._known_types)
 
 
 def parts_by_keys(

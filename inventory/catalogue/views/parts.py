@@ -131,7 +131,8 @@ def part_list(request: HttpRequest) -> HttpResponse:
     }
     status = 200
     if form.is_valid():
-        paginator = Paginator(queries.parts(**form.list_arguments()), PAGE_SIZE)
+        found = queries.parts(**form.list_arguments(), part_types=part_types)
+        paginator = Paginator(found, PAGE_SIZE)
         page = paginator.get_page(form.cleaned_data["page"])
         ordering = form.cleaned_data["ordering"] or "ipn"
         context.update(
