@@ -333,6 +333,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "changelog-prune": {"task": "core.changelog_prune", "schedule": timedelta(days=1)},
     # Idempotency keys are kept a day (clients and tasks retry within minutes).
     "idempotency-prune": {"task": "core.idempotency_prune", "schedule": timedelta(hours=1)},
+    # Device sign-ins Warecache served, a day past their expiry (their user codes are unique).
+    "device-authorization-prune": {
+        "task": "accounts.device_authorization_prune",
+        "schedule": timedelta(hours=1),
+    },
 }
 CELERY_TIMEZONE = "UTC"
 WORKER_PING_TIMEOUT = float(os.environ.get("WORKER_PING_TIMEOUT", "1.0"))

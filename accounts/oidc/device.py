@@ -39,7 +39,8 @@ USER_CODE = re.compile(rf"^[{USER_CODE_ALPHABET}]{{{USER_CODE_LENGTH}}}\Z")
 SLOW_DOWN_STEP = 5
 # Rows stay a day past their expiry, so a late poll still hears expired_token, not "unknown".
 KEEP_EXPIRED_FOR = timedelta(days=1)
-# Warecache-served sign-ins one client address may start per code lifetime: each is a row.
+# Warecache-served sign-ins one client address may start per login-throttle window: each is a
+# row, and anyone may start one.
 STARTS_PER_ADDRESS = 60
 
 ERROR_TEXT = {
@@ -286,7 +287,8 @@ def _poll(row: DeviceAuthorization | None, now) -> tuple[OidcRefused | None, Use
 
 
 def _window() -> tuple[int, int]:
-    size = int(settings.OIDC_DEVICE_CODE_LIFETIME.total_seconds())
+    """The current fixed window of the login throttle (its number, seconds left in it)."""
+    size = settings.LOGIN_THROTTLE["window_seconds"]
     now = int(timezone.now().timestamp())
     return now // size, size - now % size
 
@@ -294,7 +296,8 @@ def _window() -> tuple[int, int]:
 def device_authorization_find(*, user: User, user_code: str, address: str) -> DeviceAuthorization:
     """The device sign-in waiting for ``user_code`` (any case, spaces and dash ignored). Wrong
     codes are counted per user and per client address; past OIDC_DEVICE_CODE_ATTEMPTS in a
-    window every code is refused (429), the right one too, so the codes cannot be guessed."""
+    login-throttle window every code is refused (429), the right one too, so the codes cannot
+    be guessed."""
     code = normalise_user_code(user_code)
     if not code:
         raise ValidationFailed(

@@ -267,7 +267,12 @@ def test_beat_rows_are_merged_with_the_configured_jobs_and_extra_rows_listed(as_
     finished("reports.nightly", "FAILURE", traceback="ValueError: no data")
 
     jobs = jobs_of(as_viewer)
-    assert set(jobs) == {"changelog-prune", "idempotency-prune", "nightly-report"}
+    assert set(jobs) == {
+        "changelog-prune",
+        "idempotency-prune",
+        "device-authorization-prune",
+        "nightly-report",
+    }
     prune = jobs["changelog-prune"]
     assert (prune["total_run_count"], prune["last_status"], prune["last_result"]) == (
         4,
@@ -291,7 +296,7 @@ def test_status_query_count_does_not_grow_with_jobs(api, viewer, django_assert_n
     finished(PRUNE_TASK)
     with django_assert_num_queries(2):  # token lookup + periodic jobs (one query)
         jobs = jobs_of(client)
-    assert len(jobs) == 12  # the ten above and the two configured prune jobs
+    assert len(jobs) == 13  # the ten above and the three configured prune jobs
 
 
 @pytest.mark.parametrize(
