@@ -13,18 +13,37 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 
 
-def run_pytest(label: str, env: dict, args: list[str]) -> tuple[int, dict]:
-    report = VAR / f"junit-{label}.xml"
-    print(f"\n=== {label}: pytest {' '.join(args)}", flush=True)
-    code = subprocess.call(
-        [sys.executable, "-m", "pytest", f"--junitxml={report}", *args], cwd=ROOT, env=env
-    )
+def _counts(report: Path) -> dict:
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     if report.exists():
         suite = ET.parse(report).getroot()  # noqa: S314 - our own pytest's report
         suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
         counts = {key: int(suite.get(key, 0)) for key in counts}
-    return code, counts
+    return counts
+
+
+def _pytest_command(label: str, args: list[str]) -> tuple[list[str], Path]:
+    report = VAR / f"junit-{label}.xml"
+    report.unlink(missing_ok=True)
+    return [sys.executable, "-m", "pytest", f"--junitxml={report}", *args], report
+
+
+def run_pytest(label: str, env: dict, args: list[str]) -> tuple[int, dict]:
+    command, report = _pytest_command(label, args)
+    print(f"\n=== {label}: pytest {' '.join(args)}", flush=True)
+    code = subprocess.call(command, cwd=ROOT, env=env)
+    return code, _counts(report)
+
+
+def start_pytest(label: str, env: dict, args: list[str]) -> tuple[subprocess.Popen, Path, Path]:
+    """The same run in the background, its output in var/test-<label>.log (printed when it
+    ends), so the two databases' runs share the machine's cores."""
+    command, report = _pytest_command(label, args)
+    log = VAR / f"test-{label}.log"
+    print(f"\n=== {label}: pytest {' '.join(args)} (in the background, output in {log})")
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return process, report, log
 
 
 def main(args: list[str]) -> int:
@@ -34,24 +53,23 @@ def main(args: list[str]) -> int:
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"}
     }
+    # WARECACHE_TESTS_SERIAL=1 runs the databases one after the other (easier to read).
+    serial = os.environ.get("WARECACHE_TESTS_SERIAL") == "1"
     results = {}
-    results["SQLite"] = run_pytest("sqlite", base_env, args)
-    # The live API against its own OpenAPI schema, once, on SQLite (about three minutes); not
-    # when ARGS picks some tests.
     fuzzed = None
-    if not args:
-        print("\n=== schemathesis: scripts/schemathesis_run.py", flush=True)
-        command = [sys.executable, "scripts/schemathesis_run.py", "--max-examples=5", "--workers=2"]
-        fuzzed = subprocess.call(command, cwd=ROOT, env=base_env)
-
     with postgres_server() as database_url, redis_server() as redis_url:
+        background = None
         if database_url and redis_url:
-            env = base_env | {
+            # Each run has its own test database name (PYTEST_XDIST_WORKER picks the SQLite
+            # file; the PostgreSQL run has its own server), so they can run side by side.
+            pg_env = base_env | {
                 "DATABASE_URL": database_url,
                 "CELERY_BROKER_URL": f"{redis_url}/0",
                 "REDIS_URL": f"{redis_url}/1",
+                "PYTEST_XDIST_WORKER": "postgresql",
             }
-            results["PostgreSQL+Redis"] = run_pytest("postgresql", env, args)
+            if not serial:
+                background = start_pytest("postgresql", pg_env, args)
         else:
             missing = [
                 name
@@ -65,6 +83,28 @@ def main(args: list[str]) -> int:
                 f"\n!!! SKIPPED the PostgreSQL + Redis run: {', '.join(missing)} not installed. "
                 "Install Debian's postgresql and redis-server (as .ci/run does) to run it."
             )
+
+        results["SQLite"] = run_pytest("sqlite", base_env | {"PYTEST_XDIST_WORKER": "sqlite"}, args)
+        # The live API against its own OpenAPI schema, once, on SQLite (about three minutes);
+        # not when ARGS picks some tests.
+        if not args:
+            print("\n=== schemathesis: scripts/schemathesis_run.py", flush=True)
+            command = [
+                sys.executable,
+                "scripts/schemathesis_run.py",
+                "--max-examples=5",
+                "--workers=2",
+            ]
+            fuzzed = subprocess.call(command, cwd=ROOT, env=base_env)
+
+        if background is not None:
+            process, report, log = background
+            code = process.wait()
+            print(f"\n=== PostgreSQL+Redis (from {log})", flush=True)
+            sys.stdout.write(log.read_text())
+            results["PostgreSQL+Redis"] = (code, _counts(report))
+        elif database_url and redis_url:
+            results["PostgreSQL+Redis"] = run_pytest("postgresql", pg_env, args)
 
     print("\n=== Summary")
     total = {"passed": 0, "failed": 0, "skipped": 0}
