@@ -4,6 +4,8 @@ once: the same mechanism (and records) as the API's Idempotency-Key header."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from config.core.actors import Actor
 from config.core.errors import Conflict, Unprocessable
@@ -75,3 +77,24 @@ def test_a_batch_takes_a_key_too():
             actor=SYSTEM, operation="sensor", lines=lines, idempotency_key="count-7"
         )
     assert on_hand(resistor) == 4
+
+
+def test_a_replay_reads_the_result_back_in_two_queries_however_many_movements():
+    resistor, shelves = part(), [location(f"S{i}") for i in range(6)]
+    lines = [ledger.LedgerLine(resistor, shelf, Decimal(2)) for shelf in shelves]
+    first = ledger.stock_post_batch(
+        actor=SYSTEM, operation="sensor", lines=lines, idempotency_key="count-8"
+    )
+    with CaptureQueriesContext(connection) as captured:
+        again = ledger.stock_post_batch(
+            actor=SYSTEM, operation="sensor", lines=lines, idempotency_key="count-8"
+        )
+        part_types = [b.part.part_type.slug for b in again.balances]  # for the API's answer
+    # The key's claim (refused) and its record, then the movements and their balances.
+    reads = [q["sql"] for q in captured if q["sql"].startswith("SELECT")]
+    assert len(reads) == 3, reads
+    assert [m.pk for m in again.movements] == [m.pk for m in first.movements]
+    assert [(b.location.code, b.quantity) for b in again.balances] == [
+        (shelf.code, 2) for shelf in shelves
+    ]
+    assert part_types == [resistor.part_type.slug] * 6
