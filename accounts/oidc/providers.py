@@ -136,7 +136,13 @@ def signing_keys(provider: Provider) -> jwt.PyJWKClient:
         client = _jwks_clients.get(jwks_uri)
         if client is None:
             client = jwt.PyJWKClient(
-                jwks_uri, cache_keys=False, lifespan=300, timeout=settings.OIDC_HTTP_TIMEOUT
+                jwks_uri,
+                cache_keys=False,
+                lifespan=300,
+                timeout=settings.OIDC_HTTP_TIMEOUT,
+                # Tokens naming unknown keys fetch the set at most this often, so forged kids
+                # cannot make Warecache hammer the provider.
+                cooldown_duration=settings.OIDC_JWKS_REFRESH_COOLDOWN,
             )
             _jwks_clients[jwks_uri] = client
     return client

@@ -421,3 +421,35 @@ def test_auth_methods_lists_the_provider_and_its_device_flow(use_provider):
     body = APIClient().get("/auth/methods").json()
     assert body["oidc"][0]["device_flow"] == "provider"  # the loopback provider has the grant
     assert body["oidc"][0]["login_url"] == "/accounts/oidc/corp/login/"
+
+
+def test_a_rotated_signing_key_is_fetched_when_a_token_names_it(use_provider, oidc_user, settings):
+    """The provider restarts with a new key on the same address: the cached key set does not
+    hold its kid, so Warecache fetches the set again instead of refusing the login (once the
+    refetch cooldown, shortened here, has passed)."""
+    settings.OIDC_JWKS_REFRESH_COOLDOWN = 0.5
+    from tests.oidc.fixtures import ACCOUNTS, SHORT_CODE_TTL, standard_clients
+    from tests.oidc.harness import OidcProvider
+
+    def start_provider(kid, port=0):
+        return OidcProvider(kid=kid, port=port).start(
+            standard_clients(), ACCOUNTS, ttl=SHORT_CODE_TTL
+        )
+
+    first = start_provider("key-2026-01")
+    try:
+        provider = use_provider(provider=first)
+        link(make_user("alice-wc"), provider, ALICE_SUB)
+        assert api_login(APIClient(), oidc_user).status_code == 200
+        port = first.issuer.rsplit(":", 1)[1]
+    finally:
+        first.stop()
+    second = start_provider("key-2026-02", port=int(port))
+    try:
+        assert second.issuer == first.issuer
+        time.sleep(0.6)
+        fresh_user = type(oidc_user)()
+        response = api_login(APIClient(), fresh_user)
+        assert response.status_code == 200, response.content
+    finally:
+        second.stop()
