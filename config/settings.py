@@ -287,9 +287,11 @@ SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_ONLY = True
 ACCOUNT_EMAIL_VERIFICATION = "none"
 # How long an OIDC discovery document is trusted before it is fetched again (the JWKS is
-# refetched at once when a token names a key it does not hold: key rotation).
+# fetched again when a token names a key it does not hold: key rotation).
 OIDC_DISCOVERY_TTL = env_int("OIDC_DISCOVERY_TTL", 3600)
 OIDC_HTTP_TIMEOUT = env_float("OIDC_HTTP_TIMEOUT", 10.0)
+# A token naming a key the cached set lacks fetches the set again, at most this often.
+OIDC_JWKS_REFRESH_COOLDOWN = env_float("OIDC_JWKS_REFRESH_COOLDOWN", 5.0)
 # Warecache's own device flow (RFC 8628), for providers without the device grant.
 OIDC_DEVICE_CODE_LIFETIME = timedelta(seconds=env_int("OIDC_DEVICE_CODE_LIFETIME", 600))
 OIDC_DEVICE_POLL_INTERVAL = env_int("OIDC_DEVICE_POLL_INTERVAL", 5)
