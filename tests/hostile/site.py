@@ -22,9 +22,10 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # Writes whose every call goes to an OpenID provider (none answers in this suite's world):
 # tests/accounts/oidc/test_hostile.py attacks them against the loopback provider instead.
 NEEDS_A_PROVIDER = ("auth/oidc/",)
-# The same for the UI: the browser's sign-in at a provider, and the confirmation of a link,
-# which only a sign-in at a provider leads to. Their pages are still crawled.
-UI_NEEDS_A_PROVIDER = ("accounts/oidc/", "account/identities/confirm")
+# The same for the UI: the browser's sign-in at a provider, and the confirmation of a link and
+# the approval of a device, which only a sign-in at a provider leads to (tests/accounts/oidc/
+# test_device_flow.py sends hostile codes to the device page). Their pages are still crawled.
+UI_NEEDS_A_PROVIDER = ("accounts/oidc/", "account/identities/confirm", "device")
 
 
 @dataclass(frozen=True)

@@ -390,3 +390,27 @@ def test_one_address_starting_too_many_warecache_sign_ins_is_throttled(corp, mon
 
     assert (response.status_code, response.json()["code"]) == (429, "throttled")
     assert DeviceAuthorization.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        " ",
+        "\x00",
+        "BCDF\x00GHJK",
+        "x" * 10_000,
+        "٣٣٣٣-٣٣٣٣",
+        "ßßßß-ßßßß",
+        "bcdf\u2010ghjk",
+        "<b>",
+    ],
+)
+def test_hostile_user_codes_are_refused_in_place(corp, alice, typed):
+    link(alice, corp(device_flow="warecache"))
+    start()
+    browser = signed_in_through(alice)
+
+    assert page(browser, typed).status_code == 422
+    assert decide(browser, typed).status_code == 422
+    assert DeviceAuthorization.objects.get().status == DeviceAuthorization.Status.PENDING
