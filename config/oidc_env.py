@@ -17,6 +17,8 @@ Warecache's own knobs (linking policy, role mapping, device flow) ride in each a
     OIDC_CORP_CREATE_USERS=false             create an account for such an email if none has it
     OIDC_CORP_DEVICE_FLOW=auto               auto | provider | warecache | off
     OIDC_CORP_REDIRECT_URIS=http://127.0.0.1:8765/cb   redirect URIs API clients may use
+    OIDC_CORP_TOKEN_AUTH_METHOD=              client_secret_basic | client_secret_post
+                                             (empty: the body when the provider allows it)
 """
 
 import re
@@ -27,6 +29,7 @@ from django.core.exceptions import ImproperlyConfigured
 PROVIDER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}\Z")
 ROLES = ("viewer", "clerk", "manager", "admin")
 DEVICE_FLOW_MODES = ("auto", "provider", "warecache", "off")
+TOKEN_AUTH_METHODS = ("", "client_secret_basic", "client_secret_post")
 TRUE, FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
 
 
@@ -66,6 +69,11 @@ def _provider(provider_id: str, environ: Mapping[str, str]) -> dict:
         raise ImproperlyConfigured(
             f"{prefix}DEVICE_FLOW must be one of {', '.join(DEVICE_FLOW_MODES)}."
         )
+    token_auth_method = get("TOKEN_AUTH_METHOD")
+    if token_auth_method not in TOKEN_AUTH_METHODS:
+        raise ImproperlyConfigured(
+            f"{prefix}TOKEN_AUTH_METHOD must be client_secret_basic or client_secret_post."
+        )
     roles_claim = get("ROLES_CLAIM")
     role_map = _role_map(prefix + "ROLES", get("ROLES"))
     if bool(roles_claim) != bool(role_map):
@@ -79,6 +87,8 @@ def _provider(provider_id: str, environ: Mapping[str, str]) -> dict:
             "server_url": issuer,
             "scope": _words(get("SCOPES", "openid email profile")),
             "oauth_pkce_enabled": True,
+            # allauth reads this one too: both flows authenticate the same way.
+            **({"token_auth_method": token_auth_method} if token_auth_method else {}),
             "warecache": {
                 "roles_claim": roles_claim,
                 "roles": role_map,

@@ -50,13 +50,18 @@ def authorization_url(
 
 
 def _client_auth(provider: Provider, endpoint_methods_key: str, data: dict) -> dict:
-    """Authenticate the client as the provider prefers: HTTP Basic when it supports it,
-    else the secret in the body; a public client sends only its id."""
+    """Authenticate the client as django-allauth does for the browser login, so one client
+    registration serves both: the configured TOKEN_AUTH_METHOD, else the secret in the body
+    when the provider accepts that, else HTTP Basic. A public client sends only its id."""
     if provider.is_public_client:
         data["client_id"] = provider.client_id
         return {}
-    methods = discovery(provider).get(endpoint_methods_key) or ["client_secret_basic"]
-    if "client_secret_basic" in methods:
+    method = provider.token_auth_method
+    if not method:
+        supported = discovery(provider).get(endpoint_methods_key) or ["client_secret_basic"]
+        post = "client_secret_post" in supported
+        method = "client_secret_post" if post else "client_secret_basic"
+    if method == "client_secret_basic":
         return {"auth": (provider.client_id, provider.client_secret)}
     data["client_id"] = provider.client_id
     data["client_secret"] = provider.client_secret

@@ -37,6 +37,8 @@ class Provider:
     create_users: bool = False
     device_flow: str = "auto"
     redirect_uris: tuple[str, ...] = ()
+    # client_secret_basic or client_secret_post; empty: as the provider's discovery allows.
+    token_auth_method: str = ""
 
     @property
     def is_public_client(self) -> bool:
@@ -59,6 +61,7 @@ def _from_app(app: dict) -> Provider:
         create_users=bool(policy.get("create_users", False)),
         device_flow=policy.get("device_flow", "auto"),
         redirect_uris=tuple(policy.get("redirect_uris", ())),
+        token_auth_method=app_settings.get("token_auth_method", ""),
     )
 
 

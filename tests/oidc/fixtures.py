@@ -117,15 +117,17 @@ def _client(client: Client, redirect_uris, grant_types) -> dict:
     return metadata
 
 
-def standard_clients(redirect_uris=DEFAULT_REDIRECT_URIS) -> list[dict]:
-    """The standard clients' oidc-provider metadata, with these redirect URIs."""
-    confidential = ("authorization_code", "refresh_token", DEVICE_CODE_GRANT)
+def standard_clients(redirect_uris=DEFAULT_REDIRECT_URIS, *, device_flow=True) -> list[dict]:
+    """The standard clients' oidc-provider metadata, with these redirect URIs; without the
+    device grant (and the device-only client) when the provider has no device flow."""
+    device = (DEVICE_CODE_GRANT,) if device_flow else ()
+    confidential = ("authorization_code", "refresh_token", *device)
     return [
         _client(WARECACHE, redirect_uris, confidential),
         _client(WARECACHE_BASIC, redirect_uris, confidential),
         _client(WARECACHE_SHORT_CODE, redirect_uris, ("authorization_code",)),
         _client(PUBLIC, redirect_uris, ("authorization_code",)),
-        _client(DEVICE, (), (DEVICE_CODE_GRANT,)),
+        *([_client(DEVICE, (), device)] if device_flow else []),
     ]
 
 
@@ -143,7 +145,7 @@ def start_standard_provider(
     ``conform_id_token_claims=True`` keeps scope claims out of the ID token (userinfo only).
     Stop it yourself."""
     return OidcProvider().start(
-        [*standard_clients(redirect_uris), *extra_clients],
+        [*standard_clients(redirect_uris, device_flow=device_flow), *extra_clients],
         ACCOUNTS if accounts is None else accounts,
         device_flow=device_flow,
         ttl={**SHORT_CODE_TTL, **(ttl or {})},

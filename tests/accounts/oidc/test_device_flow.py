@@ -40,7 +40,8 @@ SHOWN_CODE = re.compile(r"^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}\Z
 @pytest.fixture
 def corp(settings, oidc_provider):  # noqa: F811
     """``corp(device_flow=...)``: settings_test's provider "corp" is the loopback provider,
-    Warecache its confidential client (HTTP Basic, which the provider's discovery lists first)."""
+    Warecache its confidential client registered for HTTP Basic, which TOKEN_AUTH_METHOD
+    names (the API and browser tests use the default, the secret in the body)."""
 
     def configure(**variables):
         env = {
@@ -48,6 +49,7 @@ def corp(settings, oidc_provider):  # noqa: F811
             "OIDC_CORP_ISSUER": oidc_provider.issuer,
             "OIDC_CORP_CLIENT_ID": WARECACHE_BASIC.client_id,
             "OIDC_CORP_CLIENT_SECRET": WARECACHE_BASIC.client_secret,
+            "OIDC_CORP_TOKEN_AUTH_METHOD": "client_secret_basic",
             "OIDC_CORP_NAME": "Corp SSO",
             "OIDC_CORP_SCOPES": "openid email profile groups",
         } | {f"OIDC_CORP_{name.upper()}": str(value) for name, value in variables.items()}
@@ -158,23 +160,29 @@ def test_a_device_code_the_provider_does_not_know_is_invalid_grant(corp):
     assert refusal(poll("not-a-device-code")) == "invalid_grant"
 
 
-def test_a_provider_without_the_device_grant_is_served_by_warecache(corp, monkeypatch):
-    corp()  # DEVICE_FLOW=auto
-    # The provider's discovery document, as one that does not offer the device grant says it.
-    # (The harness cannot start a provider with the device flow off while its standard
-    # clients ask for the device grant.)
-    real = providers.discovery
-    monkeypatch.setattr(
-        providers,
-        "discovery",
-        lambda provider: {
-            key: value
-            for key, value in real(provider).items()
-            if key != "device_authorization_endpoint"
-        },
-    )
-
-    assert start()["served_by"] == "warecache"
+def test_a_provider_without_the_device_grant_is_served_by_warecache(
+    settings, oidc_provider_factory
+):
+    without = oidc_provider_factory(device_flow=False)
+    assert "device_authorization_endpoint" not in without.discovery
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": providers_from_env(
+                {
+                    "OIDC_PROVIDERS": "corp",
+                    "OIDC_CORP_ISSUER": without.issuer,
+                    "OIDC_CORP_CLIENT_ID": WARECACHE_BASIC.client_id,
+                    "OIDC_CORP_CLIENT_SECRET": WARECACHE_BASIC.client_secret,
+                }
+            ),  # DEVICE_FLOW=auto
+        }
+    }
+    providers.forget_discovery()
+    try:
+        assert start()["served_by"] == "warecache"
+    finally:
+        providers.forget_discovery()
 
 
 # Served by Warecache --------------------------------------------------------------------------
