@@ -6,6 +6,7 @@ import io
 import segno
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -56,6 +57,8 @@ class DeviceTokenView(APIView):
     public_actions = ("post", "options")
     authentication_classes: list = []
     throttle_classes: list = []
+    # A form body too: RFC 8628 clients poll token endpoints with form-encoded parameters.
+    parser_classes = [JSONParser, FormParser]
 
     @extend_schema(
         operation_id="auth_oidc_device_token",

@@ -240,6 +240,15 @@ def test_authorization_pending_until_someone_approves(corp):
     assert refusal(poll(start()["device_code"])) == "authorization_pending"
 
 
+def test_a_form_encoded_poll_as_rfc_8628_clients_send_it_is_understood(corp):
+    corp(device_flow="warecache")
+    code = start()["device_code"]
+    response = APIClient().generic(
+        "POST", TOKEN, f"device_code={code}", "application/x-www-form-urlencoded"
+    )
+    assert refusal(response) == "authorization_pending"
+
+
 def test_polling_faster_than_the_interval_is_slow_down_and_adds_five_seconds(corp):
     corp(device_flow="warecache")
     with time_machine.travel(timezone.now(), tick=False) as clock:
