@@ -23,6 +23,11 @@ NOT_A_PAGE = {
     "login": 302,  # a signed-in user is sent on
     "s/<str:kind>/<path:key>": 302,  # a label's URL redirects to its page
     "part-types/info-key-row": 400,  # a fragment that needs the formset's row count
+    # Steps of signing in through an OpenID provider, reached only from one: without the
+    # provider's redirect (or a pending link, or a redirect_uri) they refuse or send back.
+    "account/identities/confirm": 302,
+    "accounts/oidc/<str:provider_id>/login/callback/": 400,
+    "auth/oidc/<str:provider>/login": 400,
 }
 # Writes that take away the rows whose pages are to be rendered, or sign the admin out; and
 # passwords, which no page shows.
