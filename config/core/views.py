@@ -15,11 +15,12 @@ from . import queries
 from .forms import ChangelogFilterForm
 from .models import ChangelogEntry
 from .roles import Role
-from .templatetags.changelog_tags import change_value, shown_changes
+from .templatetags.changelog_tags import shown_changes, value_text
 from .ui import UNPROCESSABLE, role_required, wants_fragment
 
 PAGE_SIZE = 50
 FIELDS_NAMED = 4  # fields named on an entry's line; the rest are counted
+ITEMS_SHOWN = 20  # items of a list value shown on a line; the rest are counted (the API has all)
 ACTION_LABELS = dict(ChangelogEntry.Action.choices)
 ACTION_BADGES = {
     ChangelogEntry.Action.CREATE: "text-bg-success",
@@ -56,7 +57,8 @@ def entry_rows(entries) -> list[EntryRow]:
     for entry in entries:
         changes = []
         for change in shown_changes(entry):
-            old, new = change_value(change.old), change_value(change.new)
+            old = value_text(change.old, items_shown=ITEMS_SHOWN)
+            new = value_text(change.new, items_shown=ITEMS_SHOWN)
             value = old if entry.action == ChangelogEntry.Action.DELETE else new
             changes.append(ChangeRow(change.field, old, new, change.shows_both, value))
         names = ", ".join(change.field for change in changes[:FIELDS_NAMED])

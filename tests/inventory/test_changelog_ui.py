@@ -175,6 +175,15 @@ def test_an_entry_of_many_fields_names_a_few_on_its_line(browser):
     assert "f0, f1, f2, f3 and 3 more" in summary
 
 
+def test_a_long_list_shows_its_first_items_and_counts_the_rest(browser):
+    ipns = [f"RES-{n:05d}" for n in range(2000)]
+    write("batch-1", action="update", changes={"parts": [None, ipns], "tags": [["a", ""], ["b"]]})
+    diff = browser.get(URL).content.decode().split("</summary>")[1].split("</details>")[0]
+    assert "RES-00000, RES-00001" in diff and "RES-00019 and 1,980 more" in diff
+    assert "RES-00020" not in diff
+    assert "a, —" in diff  # an empty item still reads as a dash
+
+
 # Admin ------------------------------------------------------------------------------------
 
 

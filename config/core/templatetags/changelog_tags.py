@@ -54,12 +54,27 @@ def shown_changes(entry: ChangelogEntry) -> list[ShownChange]:
 @register.filter
 def change_value(value: Any) -> str:
     """One stored value as text: lists joined with commas, nothing as an em dash."""
+    return value_text(value)
+
+
+def value_text(value: Any, *, items_shown: int | None = None) -> str:
+    """:func:`change_value`, with a list of more than ``items_shown`` items cut to its first
+    ones and "and N more": a list page's line stays readable (a batch entry lists thousands
+    of parts), and formatting it cost more than the rest of the page. A list of plain,
+    non-empty strings (IPNs, tags, keys) is joined as it is."""
     if value in EMPTY_VALUES:
         return "—"
     if isinstance(value, list | tuple):
-        return ", ".join(change_value(item) for item in value)
+        hidden = 0
+        if items_shown is not None and len(value) > items_shown:
+            hidden, value = len(value) - items_shown, value[:items_shown]
+        if all(type(item) is str and item for item in value):
+            text = ", ".join(value)
+        else:
+            text = ", ".join(value_text(item) for item in value)
+        return f"{text} and {hidden:,} more" if hidden else text
     if isinstance(value, dict):
-        return "; ".join(f"{key}: {change_value(item)}" for key, item in value.items())
+        return "; ".join(f"{key}: {value_text(item)}" for key, item in value.items())
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
