@@ -270,6 +270,21 @@ def test_location_page_costs_the_same_queries_whatever_its_contents(
     assert response.content.decode().count("<tr>") == rows + 1
 
 
+def test_location_contents_are_counted_and_paged_in_ipn_order(viewer_browser):
+    shelf = location("SH-1", parent=location("SITE"))
+    parts = [part(f"RES-{n:05d}") for n in reversed(range(101))]
+    for each in parts:
+        receive(each, shelf, 5)
+    receive(parts[-1], shelf, 2, status="ordered")
+    first = viewer_browser.get("/locations/SH-1").content.decode()
+    assert "102 balances." in first
+    ipns = re.findall(r">(RES-\d{5})</a>", first)
+    assert ipns == sorted(ipns) and ipns[:2] == ["RES-00000", "RES-00000"] and len(ipns) == 100
+    second = viewer_browser.get("/locations/SH-1", {"page": 2}).content.decode()
+    assert "102 balances." in second
+    assert re.findall(r">(RES-\d{5})</a>", second) == ["RES-00099", "RES-00100"]
+
+
 def test_a_manager_creates_edits_and_archives_a_location(manager_browser):
     location("SITE", name="Site")
     response = manager_browser.post(
