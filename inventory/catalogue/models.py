@@ -161,8 +161,10 @@ class Part(models.Model):
     )
     ipn = models.CharField("IPN", max_length=64, unique=True, validators=[IPN_VALIDATOR])
     mpn = models.CharField("MPN", max_length=100, blank=True)
-    mpn_normalized = models.CharField(max_length=100, blank=True, editable=False, db_index=True)
-    manufacturer = models.CharField(max_length=100, blank=True, db_index=True)
+    # Indexed in Meta: a db_index CharField gets a second, LIKE-prefix index on PostgreSQL
+    # that no lookup uses and every part write pays for.
+    mpn_normalized = models.CharField(max_length=100, blank=True, editable=False)
+    manufacturer = models.CharField(max_length=100, blank=True)
     description = models.CharField(max_length=500, blank=True)
     # Values as validated against the type's info keys; numbers and quantities are stored
     # normalised (quantities as a number in the key's unit). PartInfoValue indexes them.
@@ -218,8 +220,16 @@ class Part(models.Model):
             ),
         ]
         indexes = [
-            # archived included so that counting the report reads the index alone.
-            models.Index(fields=["-shortfall", "ipn", "archived"], name="part_shortfall"),
+            # archived included so that counting the report reads the index alone. Only the
+            # parts in shortfall: the report reads no others, and a total moved on any other
+            # part then writes no entry here.
+            models.Index(
+                fields=["-shortfall", "ipn", "archived"],
+                name="part_shortfall",
+                condition=models.Q(shortfall__gt=0),
+            ),
+            models.Index(fields=["mpn_normalized"], name="part_mpn_normalized"),
+            models.Index(fields=["manufacturer"], name="part_manufacturer"),
             models.Index(fields=["part_type", "ipn"], name="part_type_ipn"),
             models.Index(fields=["part_type", "archived", "ipn"], name="part_type_archived_ipn"),
             models.Index(Upper("manufacturer"), name="part_manufacturer_upper"),

@@ -161,7 +161,10 @@ class StockBalance(models.Model):
     services under a row lock so reads never need to add up the ledger."""
 
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="balances")
-    location = models.ForeignKey(StorageLocation, on_delete=models.PROTECT, related_name="balances")
+    # No index of its own: balance_location_part begins with it.
+    location = models.ForeignKey(
+        StorageLocation, on_delete=models.PROTECT, related_name="balances", db_index=False
+    )
     lot = models.ForeignKey(
         Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="balances"
     )
@@ -196,7 +199,6 @@ class StockBalance(models.Model):
         indexes = [
             models.Index(fields=["location", "part"], name="balance_location_part"),
             models.Index(fields=["status", "part"], name="balance_status_part"),
-            models.Index(fields=["lot"], name="balance_lot"),
         ]
 
     def __str__(self) -> str:
