@@ -321,6 +321,22 @@ def test_a_lot_page_lists_its_stock(viewer_browser):
     receive(resistor, a, 5, new_lot={"name": "LOT-1"})
     html = viewer_browser.get("/lots/LOT-1").content.decode()
     assert "RES-00001" in html and ">5<" in html
+    slug = resistor.part_type.slug
+    assert f'<a href="/parts/{slug}/RES-00001">RES-00001</a>' in html
+    assert '<a href="/locations/A">' in html and "<td>On hand</td>" in html
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_a_lot_page_costs_the_same_queries_whatever_its_stock(
+    viewer_browser, rows, django_assert_num_queries
+):
+    lot = LotFactory(name="LOT-1")
+    for n in range(rows):
+        receive(part(f"RES-{n:05d}"), location(f"A-{n}"), 5, lot=lot)
+    # session, user, lot, its tags, count, page of balances
+    with django_assert_num_queries(6):
+        html = viewer_browser.get("/lots/LOT-1").content.decode()
+    assert html.count('href="/locations/A-') == rows
 
 
 # Low stock --------------------------------------------------------------------------------
@@ -334,8 +350,21 @@ def test_the_low_stock_page_lists_parts_under_threshold(viewer_browser):
     receive(fine, a, 4)
     html = viewer_browser.get("/stock/low").content.decode()
     assert "RES-00001" in html and "Low one" in html and "RES-00002" not in html
+    assert f'<a href="/parts/{low.part_type.slug}/RES-00001">RES-00001</a>' in html
     assert ">6<" in html  # the shortfall
     assert viewer_browser.get("/stock/low", {"page": "x"}).status_code == 422
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_the_low_stock_page_costs_the_same_queries_whatever_its_rows(
+    viewer_browser, rows, django_assert_num_queries
+):
+    for n in range(rows):
+        part(f"RES-{n:05d}", low_stock_threshold=Decimal(10))
+    # session, user, count, page of parts (with their types)
+    with django_assert_num_queries(4):
+        html = viewer_browser.get("/stock/low").content.decode()
+    assert html.count('<a href="/parts/') == rows
 
 
 # The part's stock fragment ----------------------------------------------------------------

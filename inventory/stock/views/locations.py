@@ -194,4 +194,15 @@ def lot_detail(request: HttpRequest, name: str) -> HttpResponse:
     page_number = form.cleaned_data["page"] if form.is_valid() else None
     balances = queries.balances().filter(lot=lot).exclude(quantity=0)
     page = Paginator(balances, CONTENTS_PAGE_SIZE).get_page(page_number)
-    return render(request, "inventory/stock/lot.html", {"lot": lot, "page": page})
+    parts = PageUrls("inventory:part-detail")
+    locations = PageUrls("inventory:location-detail")
+    rows = [
+        {
+            "balance": balance,
+            "part_url": parts.of(balance.part.part_type.slug, balance.part.ipn),
+            "location_url": locations.of(balance.location.code),
+            "status_label": STATUS_LABELS.get(balance.status, balance.status),
+        }
+        for balance in page.object_list
+    ]
+    return render(request, "inventory/stock/lot.html", {"lot": lot, "page": page, "rows": rows})

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from config.core.roles import Role
 from config.core.ui import UNPROCESSABLE, role_required, wants_fragment
+from inventory.catalogue.views.page_urls import PageUrls
 from inventory.stock import queries
 from inventory.stock.forms import PageForm
 
@@ -19,9 +20,11 @@ PAGE_SIZE = 50
 @role_required(Role.VIEWER)
 def low_stock(request: HttpRequest) -> HttpResponse:
     form = PageForm(request.GET)
-    page, status = None, 200
+    page, rows, status = None, [], 200
     if form.is_valid():
         page = Paginator(queries.low_stock(), PAGE_SIZE).get_page(form.cleaned_data["page"])
+        urls = PageUrls("inventory:part-detail")
+        rows = [(part, urls.of(part.part_type.slug, part.ipn)) for part in page.object_list]
     else:
         status = UNPROCESSABLE
     template = (
@@ -29,4 +32,4 @@ def low_stock(request: HttpRequest) -> HttpResponse:
         if wants_fragment(request)
         else "inventory/stock/low_stock.html"
     )
-    return render(request, template, {"form": form, "page": page}, status=status)
+    return render(request, template, {"form": form, "page": page, "rows": rows}, status=status)
