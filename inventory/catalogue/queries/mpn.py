@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from config.core.errors import ValidationFailed
 from inventory.catalogue.models import normalize_mpn
-from inventory.catalogue.queries.parts import detailed_parts, shaped_parts
+from inventory.catalogue.queries.parts import detailed_parts, shaped_parts, with_tag_names_read
 from inventory.models import Part, PartAlternate
 
 MPN_SEARCH_LIMIT = 50
@@ -30,13 +30,16 @@ def search_mpn(mpn: str, *, limit: int = MPN_SEARCH_LIMIT) -> tuple[list[Part], 
     """Parts of any type whose MPN matches ``mpn`` ignoring case and punctuation: exact
     matches first, then MPNs that start with it, then (for 3+ characters) MPNs that contain
     it; at most ``limit`` parts, each with ``match`` set to "exact", "prefix" or "contains".
-    Returns the parts and whether more matched. At most four queries."""
+    Returns the parts and whether more matched. At most four queries: the exact and prefix
+    matches, the "contains" matches when those leave room (so a search reads one query less
+    when its prefix fills the page), and the parts' types with their info keys; tag names
+    come with the parts."""
     normalized = normalize_mpn(mpn)
     if not normalized:
         raise ValidationFailed(
             "The MPN has no letters or digits.", errors={"mpn": ["Give letters or digits."]}
         )
-    base = Part.objects.order_by("mpn_normalized", "ipn")
+    base = with_tag_names_read(Part.objects.order_by("mpn_normalized", "ipn"))
     # Exact and prefix matches in one index range: the MPN itself sorts before every longer
     # MPN that starts with it, so the exact matches come first.
     starting = base.filter(mpn_normalized__gte=normalized)

@@ -70,10 +70,17 @@ def with_tag_names(found: Sequence[Any]) -> Sequence[Any]:
     return found
 
 
+def with_tag_names_read(queryset: QuerySet[Part]) -> QuerySet[Part]:
+    """``queryset`` whose parts come with their ``tag_names`` (sorted), read in the same
+    query (see ``_tag_names_of_row``)."""
+    return queryset.annotate(tag_names=_tag_names_of_row())
+
+
 def shaped_parts(found: list[Part]) -> list[Part]:
-    """Give parts fetched without joins their tag names and their types with info keys (one
-    shared instance per type): two queries whatever their number."""
-    return _with_types(with_tag_names(found)) if found else found
+    """Give parts fetched without joins, with their tag names (:func:`with_tag_names_read`),
+    their types with info keys (one shared instance per type): two queries whatever their
+    number, none for no parts."""
+    return _with_types(found)
 
 
 def _with_types(found: list[Any], known: Sequence[PartType] = ()) -> list[Any]:
