@@ -265,6 +265,20 @@ def test_a_list_page_is_six_queries(viewing, resistors, query, django_assert_num
         assert viewing.get(LIST, query).status_code == 200
 
 
+def test_the_list_of_every_type_counts_its_active_parts(viewing, resistors):
+    caps = PartTypeFactory(slug="capacitor", name="Capacitors")
+    for n in range(3):
+        make_part(resistors, info={"resistance": n + 1})
+    make_part(resistors, info={"resistance": 9}, archived=True)
+    for archived in (False, True, True):
+        PartFactory(part_type=caps, archived=archived)
+    caption = "{} parts; archived parts are not shown."
+    assert caption.format(4) in viewing.get(LIST).content.decode()
+    assert "3 parts of type" in viewing.get(LIST, {"type": "resistor"}).content.decode()
+    assert "7 parts." in viewing.get(LIST, {"archived": "all"}).content.decode()
+    assert "3 parts." in viewing.get(LIST, {"archived": "true"}).content.decode()
+
+
 def test_archived_parts_are_hidden_unless_asked_for_as_in_the_api(viewing, resistors):
     make_part(resistors, ipn="R-A", info={"resistance": 1})
     make_part(resistors, ipn="R-C", info={"resistance": 1}, archived=True)
