@@ -45,12 +45,11 @@ class OidcLoginView(APIView):
         "client; state, nonce and PKCE verifier are bound to this session's cookie.",
     )
     def get(self, request, provider):
+        config = providers.get(provider)  # an unknown provider is a 404 whatever else is sent
         params = s.OidcLoginParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         started = oidc.begin_login(
-            request.session,
-            providers.get(provider),
-            redirect_uri=params.validated_data["redirect_uri"],
+            request.session, config, redirect_uri=params.validated_data["redirect_uri"]
         )
         if "application/json" in request.headers.get("Accept", ""):
             return Response(s.OidcLoginStartSerializer(started).data)

@@ -38,6 +38,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
+            # What _positive_int takes: twenty digits at most (more is a 400).
+            parameter["schema"]["maximum"] = MAX_NUMBER
             if parameter["name"] == self.page_size_query_param:
                 parameter["description"] = (
                     f"Results per page (default {self.page_size}; more than "
@@ -48,11 +50,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return parameters
 
 
+# Twenty digits is past any page; Python refuses int() on 4,300 digits or more.
+MAX_NUMBER = 10**20 - 1
+
+
 def _positive_int(params, name: str) -> int | None:
     raw = params.get(name)
     if raw is None or raw == "":
         return None  # an empty parameter is one not given (config.core.schema)
-    # Twenty digits is past any page; Python refuses int() on 4,300 digits or more.
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 20 or int(raw) < 1:
         raise ValidationFailed(
             f"{name} must be a whole number from 1.",

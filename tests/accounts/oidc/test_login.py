@@ -116,6 +116,8 @@ def test_an_unknown_provider_is_a_404(use_provider):
     use_provider()
     response = APIClient().get("/auth/oidc/nope/login", {"redirect_uri": API_REDIRECT_URI})
     assert response.status_code == 404
+    # Whatever else is wrong: which provider is asked for is answered first.
+    assert APIClient().get("/auth/oidc/nope/login", {"redirect_uri": ""}).status_code == 404
 
 
 # Refusals -------------------------------------------------------------------------------------
