@@ -147,7 +147,7 @@ def user_set_password(
 def _check_current_password(user: User, password: str | None) -> None:
     """The current password, guessed against the same per-username counter as logins: a
     stolen session must not be a way around the login throttle."""
-    window, retry_after = _window()
+    window, retry_after = throttle.window()
     key, limit = _throttle_keys(user.username, "")[0]
     key = f"{key}:{window}"
     if throttle.failure_counts([key]).get(key, 0) >= limit:
@@ -309,17 +309,11 @@ def _throttle_keys(username: str, address: str) -> list[tuple[str, int]]:
     ]
 
 
-def _window() -> tuple[int, int]:
-    size = settings.LOGIN_THROTTLE["window_seconds"]
-    now = int(timezone.now().timestamp())
-    return now // size, size - now % size
-
-
 def login_with_password(*, username: str, password: str, address: str) -> User:
     """Check a username and password. Failed attempts are counted per username and per client
     address in fixed windows; past the limit every attempt is refused until the window ends.
     The counters live in the shared cache, or in process memory while it fails (``throttle``)."""
-    window, retry_after = _window()
+    window, retry_after = throttle.window()
     keys = [(f"{key}:{window}", limit) for key, limit in _throttle_keys(username, address)]
     counts = throttle.failure_counts([key for key, _ in keys])
     if any(counts.get(key, 0) >= limit for key, limit in keys):

@@ -15,11 +15,14 @@ import time
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.db import BaseDatabaseCache
 from django.core.management import call_command
 from django.db import connections, router, transaction
 from django.utils import timezone
+
+from config.core.errors import Throttled
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +156,25 @@ def count_failure(keys: list[str], *, timeout: int) -> None:
         else:
             return
     _memory.incr(keys, timeout)
+
+
+def window() -> tuple[int, int]:
+    """The current fixed window of the login throttle: its number, and the seconds left in it.
+    Every counter here (failed logins and passwords, wrong device codes, sign-ins started) is
+    kept per window."""
+    size = settings.LOGIN_THROTTLE["window_seconds"]
+    now = int(timezone.now().timestamp())
+    return now // size, size - now % size
+
+
+def count_start(key: str, *, limit: int, refusal: str) -> None:
+    """Count one more start of something anyone may start (a row or a session each: a device
+    sign-in, an OpenID login) under ``key`` in this window; past ``limit`` refuse it (429)."""
+    number, retry_after = window()
+    key = f"{key}:{number}"
+    if failure_counts([key]).get(key, 0) >= limit:
+        raise Throttled(refusal, retry_after=retry_after)
+    count_failure([key], timeout=retry_after + 1)
 
 
 def health() -> dict:

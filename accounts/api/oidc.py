@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from config.core.schema import errors
 
 from .. import services
+from ..authentication import client_address
 from ..oidc import providers
 from ..oidc import services as oidc
 from . import serializers as s
@@ -38,7 +39,7 @@ class OidcLoginView(APIView):
                 s.OidcLoginStartSerializer,
                 description="With `Accept: application/json`: the URL to send the user to.",
             ),
-            **errors(400, 404, 502),
+            **errors(400, 404, 429, 502),
         },
         auth=[],
         summary="Start an OpenID Connect login (authorization code with PKCE) for an API "
@@ -49,7 +50,10 @@ class OidcLoginView(APIView):
         params = s.OidcLoginParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         started = oidc.begin_login(
-            request.session, config, redirect_uri=params.validated_data["redirect_uri"]
+            request.session,
+            config,
+            redirect_uri=params.validated_data["redirect_uri"],
+            address=client_address(request),
         )
         if "application/json" in request.headers.get("Accept", ""):
             return Response(s.OidcLoginStartSerializer(started).data)

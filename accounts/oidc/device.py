@@ -169,14 +169,11 @@ def _slower_interval(device_code: str) -> int:
 
 
 def _limit_starts(address: str) -> None:
-    window, retry_after = _window()
-    key = f"device-start:addr:{address}:{window}"
-    if throttle.failure_counts([key]).get(key, 0) >= STARTS_PER_ADDRESS:
-        raise Throttled(
-            "Too many device sign-ins started from this address; try again later.",
-            retry_after=retry_after,
-        )
-    throttle.count_failure([key], timeout=retry_after + 1)
+    throttle.count_start(
+        f"device-start:addr:{address}",
+        limit=STARTS_PER_ADDRESS,
+        refusal="Too many device sign-ins started from this address; try again later.",
+    )
 
 
 def _warecache_start(provider: Provider, page_url: str, address: str) -> dict:
@@ -286,13 +283,6 @@ def _poll(row: DeviceAuthorization | None, now) -> tuple[OidcRefused | None, Use
 # Approving on Warecache's page ---------------------------------------------------------------
 
 
-def _window() -> tuple[int, int]:
-    """The current fixed window of the login throttle (its number, seconds left in it)."""
-    size = settings.LOGIN_THROTTLE["window_seconds"]
-    now = int(timezone.now().timestamp())
-    return now // size, size - now % size
-
-
 def device_authorization_find(*, user: User, user_code: str, address: str) -> DeviceAuthorization:
     """The device sign-in waiting for ``user_code`` (any case, spaces and dash ignored). Wrong
     codes are counted per user and per client address; past OIDC_DEVICE_CODE_ATTEMPTS in a
@@ -303,7 +293,7 @@ def device_authorization_find(*, user: User, user_code: str, address: str) -> De
         raise ValidationFailed(
             "Enter the code your device shows.", errors={"user_code": ["This field is required."]}
         )
-    window, retry_after = _window()
+    window, retry_after = throttle.window()
     keys = [
         f"device-code-fail:user:{user.pk}:{window}",
         f"device-code-fail:addr:{address}:{window}",

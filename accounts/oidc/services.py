@@ -25,6 +25,7 @@ from config.core.actors import Actor
 from config.core.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from config.core.roles import ROLE_RANK, Role
 
+from .. import throttle
 from ..models import OidcIdentity, User
 from ..services import user_set_role
 from . import client
@@ -33,6 +34,7 @@ from .providers import Provider
 # A login the API started and has not finished: what the callback needs, kept in the session.
 PENDING_LOGINS = "oidc_pending_logins"
 PENDING_LOGIN_SECONDS = 600
+LOGIN_STARTS_PER_ADDRESS = 60
 # The provider this browser session signed in through (Warecache's device page asks for it).
 SESSION_PROVIDER = "oidc_signed_in_through"
 USERNAME = re.compile(r"^[\w.@+-]{1,150}\Z")
@@ -260,15 +262,21 @@ def _link_by_policy(provider: Provider, claims: dict) -> OidcIdentity:
 # The API's authorization code flow --------------------------------------------------------
 
 
-def begin_login(session, provider: Provider, *, redirect_uri: str) -> dict:
+def begin_login(session, provider: Provider, *, redirect_uri: str, address: str) -> dict:
     """Start an authorization code flow with PKCE for an API client: the state, nonce and
-    code verifier stay in this browser session; the client sends the user to the URL."""
+    code verifier stay in this browser session; the client sends the user to the URL. Each
+    start may make a session row, so one client address starts a limited number per window."""
     if redirect_uri not in provider.redirect_uris:
         allowed = ", ".join(provider.redirect_uris) or "none is configured"
         raise ValidationFailed(
             f"redirect_uri is not one this provider's API clients may use ({allowed}).",
             errors={"redirect_uri": ["Not an allowed redirect URI."]},
         )
+    throttle.count_start(
+        f"oidc-login-start:addr:{address}",
+        limit=LOGIN_STARTS_PER_ADDRESS,
+        refusal="Too many sign-ins started from this address; try again later.",
+    )
     state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     verifier, challenge = client.pkce_pair()
     url = client.authorization_url(

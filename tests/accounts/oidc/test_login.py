@@ -455,3 +455,13 @@ def test_a_rotated_signing_key_is_fetched_when_a_token_names_it(use_provider, oi
         assert response.status_code == 200, response.content
     finally:
         second.stop()
+
+
+def test_one_address_starts_a_limited_number_of_logins(use_provider):
+    """Each start may make a session row: a flood from one address is refused (429)."""
+    use_provider()
+    for _ in range(oidc.LOGIN_STARTS_PER_ADDRESS):
+        assert start(APIClient()).startswith("http")
+    refused = APIClient().get("/auth/oidc/corp/login", {"redirect_uri": API_REDIRECT_URI})
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "throttled"
