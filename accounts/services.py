@@ -133,15 +133,24 @@ def user_set_password(
         _check_current_password(user, old_password)
     _check_password(new_password, user, field="new_password")
     with transaction.atomic():
-        user.set_password(new_password)
-        user.save(update_fields=["password"])
-        changelog.record(
-            actor=actor,
-            action=changelog.Action.UPDATE,
-            entity_type=changelog.EntityType.USER,
-            entity_key=user.username,
-            changes={"password": ["***", "***"]},
-        )
+        save_password(actor=actor, user=user, password=new_password)
+
+
+def save_password(*, actor: Actor, user: User, password: str | None) -> None:
+    """Store a (checked) password, or none (``None``: the user signs in only through an
+    OpenID provider), with its changelog entry; inside the caller's transaction."""
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save(update_fields=["password"])
+    changelog.record(
+        actor=actor,
+        action=changelog.Action.UPDATE,
+        entity_type=changelog.EntityType.USER,
+        entity_key=user.username,
+        changes={"password": ["***", "***"]},
+    )
 
 
 def _check_current_password(user: User, password: str | None) -> None:

@@ -27,7 +27,7 @@ from config.core.roles import ROLE_RANK, Role
 
 from .. import throttle
 from ..models import OidcIdentity, User
-from ..services import user_set_role
+from ..services import save_password, user_set_role
 from . import client
 from .providers import Provider
 
@@ -171,15 +171,7 @@ def identity_unlink(*, actor: Actor, user: User, method_id: str) -> None:
                 code="last_sign_in_method",
             )
         if target is None:
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-            changelog.record(
-                actor=actor,
-                action=changelog.Action.UPDATE,
-                entity_type=changelog.EntityType.USER,
-                entity_key=user.username,
-                changes={"password": ["***", "***"]},
-            )
+            save_password(actor=actor, user=user, password=None)
         else:
             target.user = user
             _record_link(actor, target, action=changelog.Action.DELETE)

@@ -38,29 +38,17 @@ SHOWN_CODE = re.compile(r"^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}\Z
 
 
 @pytest.fixture
-def corp(settings, oidc_provider):  # noqa: F811
+def corp(use_provider):
     """``corp(device_flow=...)``: settings_test's provider "corp" is the loopback provider,
     Warecache its confidential client registered for HTTP Basic, which TOKEN_AUTH_METHOD
     names (the API and browser tests use the default, the secret in the body)."""
 
     def configure(**variables):
-        env = {
-            "OIDC_PROVIDERS": "corp",
-            "OIDC_CORP_ISSUER": oidc_provider.issuer,
-            "OIDC_CORP_CLIENT_ID": WARECACHE_BASIC.client_id,
-            "OIDC_CORP_CLIENT_SECRET": WARECACHE_BASIC.client_secret,
-            "OIDC_CORP_TOKEN_AUTH_METHOD": "client_secret_basic",
-            "OIDC_CORP_NAME": "Corp SSO",
-            "OIDC_CORP_SCOPES": "openid email profile groups",
-        } | {f"OIDC_CORP_{name.upper()}": str(value) for name, value in variables.items()}
-        settings.SOCIALACCOUNT_PROVIDERS = {
-            "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": providers_from_env(env)}
-        }
-        providers.forget_discovery()
-        return providers.get("corp")
+        return use_provider(
+            client=WARECACHE_BASIC, token_auth_method="client_secret_basic", **variables
+        )
 
-    yield configure
-    providers.forget_discovery()
+    return configure
 
 
 @pytest.fixture
