@@ -84,7 +84,12 @@ def main(args: list[str]) -> int:
                 "Install Debian's postgresql and redis-server (as .ci/run does) to run it."
             )
 
-        results["SQLite"] = run_pytest("sqlite", base_env | {"PYTEST_XDIST_WORKER": "sqlite"}, args)
+        # The SQLite test database is var/test-<PYTEST_XDIST_WORKER>.sqlite3: a name given
+        # from outside keeps two runs in one checkout apart.
+        sqlite_env = base_env | {
+            "PYTEST_XDIST_WORKER": base_env.get("PYTEST_XDIST_WORKER", "sqlite")
+        }
+        results["SQLite"] = run_pytest("sqlite", sqlite_env, args)
         # The live API against its own OpenAPI schema, once, on SQLite (about three minutes);
         # not when ARGS picks some tests.
         if not args:
