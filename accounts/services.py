@@ -35,16 +35,18 @@ def user_create(
     *,
     actor: Actor,
     username: str,
-    password: str,
+    password: str | None,
     email: str = "",
     first_name: str = "",
     last_name: str = "",
     role: Role = Role.VIEWER,
     is_active: bool = True,
 ) -> User:
-    """Create an account with a validated password and a role."""
+    """Create an account with a validated password and a role. ``password=None``: an account
+    with no password, which signs in only through a linked OpenID identity."""
     candidate = User(username=username, email=email, first_name=first_name, last_name=last_name)
-    _check_password(password, candidate)
+    if password is not None:
+        _check_password(password, candidate)
     with transaction.atomic():
         if User.objects.filter(username__iexact=username).exists():
             raise Conflict(f"A user named {username!r} already exists.", code="duplicate")
@@ -56,7 +58,10 @@ def user_create(
             role=role,
             is_active=is_active,
         )
-        user.set_password(password)
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
         user.save()
         changelog.record(
             actor=actor,

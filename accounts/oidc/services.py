@@ -27,7 +27,7 @@ from config.core.roles import ROLE_RANK, Role
 
 from .. import throttle
 from ..models import OidcIdentity, User
-from ..services import save_password, user_set_role
+from ..services import save_password, user_create, user_set_role
 from . import client
 from .providers import Provider
 
@@ -234,17 +234,13 @@ def _link_by_policy(provider: Provider, claims: dict) -> OidcIdentity:
         # Two accounts share the address: which one is meant is for an admin to say.
         raise IdentityNotLinked(provider, claims)
     with transaction.atomic():
-        user = User(username=_free_username(claims), email=email, role=Role.VIEWER)
-        user.first_name = str(claims.get("given_name") or "")[:150]
-        user.last_name = str(claims.get("family_name") or "")[:150]
-        user.set_unusable_password()
-        user.save()
-        changelog.record(
+        user = user_create(
             actor=actor,
-            action=changelog.Action.CREATE,
-            entity_type=changelog.EntityType.USER,
-            entity_key=user.username,
-            changes={"email": [None, email], "role": [None, str(Role.VIEWER)]},
+            username=_free_username(claims),
+            password=None,
+            email=email,
+            first_name=str(claims.get("given_name") or "")[:150],
+            last_name=str(claims.get("family_name") or "")[:150],
         )
         return identity_link(
             actor=actor, user=user, provider=provider, subject=claims["sub"], email=email
