@@ -16,6 +16,21 @@ def identities(user: User):
     return OidcIdentity.objects.filter(user=user).order_by("provider", "linked_at")
 
 
+def identity_method(identity: OidcIdentity) -> dict:
+    """A linked identity as a sign-in method (one row of :func:`auth_methods`)."""
+    return {
+        "id": str(identity.pk),
+        "kind": "oidc",
+        "provider": identity.provider,
+        "identifier": identity.email or identity.subject,
+        "issuer": identity.issuer,
+        "subject": identity.subject,
+        "linked_at": identity.linked_at,
+        "last_login_at": identity.last_login_at,
+        "enabled": True,
+    }
+
+
 def auth_methods(user: User) -> list[dict]:
     """The ways this user can sign in: the password, then each linked identity."""
     methods = [
@@ -31,20 +46,7 @@ def auth_methods(user: User) -> list[dict]:
             "enabled": user.has_usable_password(),
         }
     ]
-    for identity in identities(user):
-        methods.append(
-            {
-                "id": str(identity.pk),
-                "kind": "oidc",
-                "provider": identity.provider,
-                "identifier": identity.email or identity.subject,
-                "issuer": identity.issuer,
-                "subject": identity.subject,
-                "linked_at": identity.linked_at,
-                "last_login_at": identity.last_login_at,
-                "enabled": True,
-            }
-        )
+    methods.extend(identity_method(identity) for identity in identities(user))
     return methods
 
 

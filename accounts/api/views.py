@@ -189,8 +189,10 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             subject=data.validated_data["subject"],
             email=data.validated_data["email"],
         )
-        method = next(m for m in queries.auth_methods(user) if m["id"] == str(identity.pk))
-        return Response(s.AuthMethodSerializer(method).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.AuthMethodSerializer(queries.identity_method(identity)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(
         operation_id="users_auth_methods_unlink",
