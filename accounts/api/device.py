@@ -1,28 +1,19 @@
 """The device flow's API endpoints (RFC 8628): start a sign-in, then poll for its token. The
 flow itself, at the provider or served by Warecache, is ``accounts.oidc.device``."""
 
-import io
-
-import segno
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.core import qr
 from config.core.schema import errors
 
 from .. import services
 from ..authentication import client_address
 from ..oidc import device, providers
 from . import serializers as s
-
-
-def qr_svg(text: str) -> str:
-    """An SVG document of ``text`` as a QR code, for a device with a screen but no keyboard."""
-    buffer = io.BytesIO()
-    segno.make(text, error="m").save(buffer, kind="svg", xmldecl=False, nl=False, scale=4)
-    return buffer.getvalue().decode("utf-8")
 
 
 class DeviceAuthorizationView(APIView):
@@ -49,7 +40,7 @@ class DeviceAuthorizationView(APIView):
             address=client_address(request),
         )
         shown = started["verification_uri_complete"] or started["verification_uri"]
-        body = {**started, "verification_uri_qr_svg": qr_svg(shown)}
+        body = {**started, "verification_uri_qr_svg": qr.qr_svg_inline(shown, scale=4)}
         return Response(s.DeviceAuthorizationSerializer(body).data)
 
 

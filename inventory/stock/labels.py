@@ -5,12 +5,10 @@ for a location, ``/s/t/<name>`` for a lot. A phone's camera opens it (the ``scan
 redirects to the right page); a handheld scanner types it into a scan box, where
 :func:`resolve_scan` recognises it, as it recognises a bare IPN, location code or lot name."""
 
-import io
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-import segno
 from django.urls import NoReverseMatch, reverse
 
 from inventory.models import Lot, Part, StorageLocation
@@ -79,31 +77,6 @@ def page_url(obj: Part | StorageLocation | Lot) -> str:
     if isinstance(obj, StorageLocation):
         return reverse("inventory:location-detail", kwargs={"code": obj.code})
     return reverse("inventory:lot-detail", kwargs={"name": obj.name})
-
-
-# QR rendering --------------------------------------------------------------------------------
-
-
-def _qr(payload: str) -> segno.QRCode:
-    # Level M survives a scuffed label; the payload is short, so the code stays small.
-    return segno.make(payload, error="m", micro=False)
-
-
-def qr_png(payload: str, *, scale: int = 8) -> bytes:
-    buffer = io.BytesIO()
-    _qr(payload).save(buffer, kind="png", scale=scale, border=4)
-    return buffer.getvalue()
-
-
-def qr_svg(payload: str, *, scale: int = 4) -> bytes:
-    buffer = io.BytesIO()
-    _qr(payload).save(buffer, kind="svg", scale=scale, border=4, title=payload)
-    return buffer.getvalue()
-
-
-def qr_svg_inline(payload: str, *, scale: int = 3) -> str:
-    """An ``<svg>`` element for embedding in a page (no XML declaration), sized by CSS."""
-    return _qr(payload).svg_inline(scale=scale, border=2, omitsize=True)
 
 
 # Reading a scan ------------------------------------------------------------------------------

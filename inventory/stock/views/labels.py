@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from config.core import qr
 from config.core.roles import Role
 from config.core.ui import UNPROCESSABLE, role_required
 from inventory.stock import labels
@@ -17,7 +18,7 @@ CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 
 def _image(request: HttpRequest, obj, fmt: str) -> HttpResponse:
     payload = labels.label_payload(request, obj)
-    body = labels.qr_png(payload) if fmt == "png" else labels.qr_svg(payload)
+    body = qr.qr_png(payload) if fmt == "png" else qr.qr_svg(payload)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     filename = f"{labels.kind_of(obj)}-{labels.key_of(obj)}.{fmt}"
     response["Content-Disposition"] = f'inline; filename="{filename.replace(chr(34), "")}"'
@@ -66,7 +67,7 @@ def _label(request: HttpRequest, obj, title: str, lines: list[str]) -> dict:
         "key": labels.key_of(obj),
         "title": title,
         "lines": [line for line in lines if line],
-        "svg": mark_safe(labels.qr_svg_inline(payload)),  # noqa: S308 - segno's own markup
+        "svg": mark_safe(qr.qr_svg_inline(payload)),  # noqa: S308 - segno's own markup
         "payload": payload,
     }
 
