@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from accounts import services
@@ -11,39 +10,17 @@ from config.core.actors import Actor
 from config.core.roles import Role
 from tests.conftest import bearer_client, jwt_for, make_user, token_for
 from tests.matrix import ACTORS, MATRIX, PATH_VALUES, setup_all
+from tests.routes import api_methods, routes
 
 API_PREFIXES = ("/api/", "/auth/", "/server/")
 
 
-def _walk(patterns, prefix=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), entry.callback
-
-
-def _methods(callback) -> list[str]:
-    actions = getattr(callback, "actions", None)
-    if actions:
-        # DRF answers HEAD wherever it answers GET; HEAD needs no row of its own.
-        return [method.upper() for method in actions if method != "head"]
-    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
-    if view_class is None:
-        return []
-    return [
-        method.upper()
-        for method in view_class.http_method_names
-        if method not in {"options", "head"} and hasattr(view_class, method)
-    ]
-
-
 def api_endpoints() -> set[tuple[str, str]]:
     found = set()
-    for route, callback in _walk(get_resolver().url_patterns):
+    for route, callback in routes():
         path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
         if path.startswith(API_PREFIXES):
-            found.update((method, path) for method in _methods(callback))
+            found.update((method, path) for method in api_methods(callback))
     return found
 
 

@@ -6,11 +6,11 @@ import re
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from config.core.roles import Role
 from tests.conftest import make_user
 from tests.matrix import ui
+from tests.routes import routes
 
 pytestmark = pytest.mark.django_db
 
@@ -19,21 +19,9 @@ pytestmark = pytest.mark.django_db
 NOT_UI = ("api/", "auth/", "server/", "admin/", "apidoc/")
 
 
-def _walk(patterns, prefix=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), entry.callback
-
-
 def ui_routes() -> dict[str, object]:
     """Every UI route of the resolver, as Django writes it, with its view."""
-    return {
-        route: view
-        for route, view in _walk(get_resolver().url_patterns)
-        if not route.startswith(NOT_UI)
-    }
+    return {route: view for route, view in routes() if not route.startswith(NOT_UI)}
 
 
 def url_of(route: str) -> str:

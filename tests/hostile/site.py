@@ -3,15 +3,16 @@ of them as an admin, and the forms those pages hold. Built from the resolver and
 a new page, form or field is attacked and checked without a line here."""
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import quote, urlsplit
 
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import resolve
 
 from accounts.models import ApiToken, OidcIdentity, User
 from inventory.models import Lot, Part, PartAlternate, PartType, StorageLocation
+from tests.routes import api_methods as resolver_api_methods
+from tests.routes import routes as resolver_routes
 
 # The schema is crawled with the API; its Swagger page (a static shell around it) is not.
 API_PREFIXES = ("api/", "auth/", "server/", "apidoc/openapi.json")
@@ -46,18 +47,10 @@ class Route:
         return "/" + PARAM.sub(lambda m: quote(str(values[m.group(2)]), safe=""), self.pattern)
 
 
-def _walk(patterns, prefix: str = "") -> Iterator[Route]:
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield Route(prefix + str(entry.pattern), entry.callback)
-
-
 def routes() -> list[Route]:
     found = [
         route
-        for route in _walk(get_resolver().url_patterns)
+        for route in (Route(pattern, callback) for pattern, callback in resolver_routes())
         if not any(re.match(skip, route.pattern) for skip in NOT_CRAWLED)
     ]
     return sorted(found, key=lambda route: route.pattern)
@@ -68,18 +61,7 @@ def ui_routes() -> list[Route]:
 
 
 def api_methods(route: Route) -> list[str]:
-    """The HTTP methods a DRF view answers (HEAD and OPTIONS aside)."""
-    actions = getattr(route.callback, "actions", None)
-    if actions:
-        return [method.upper() for method in actions if method != "head"]
-    view_class = getattr(route.callback, "view_class", None) or getattr(route.callback, "cls", None)
-    if view_class is None:
-        return []
-    return [
-        method.upper()
-        for method in view_class.http_method_names
-        if method not in {"options", "head"} and hasattr(view_class, method)
-    ]
+    return resolver_api_methods(route.callback)
 
 
 def api_writes() -> list[tuple[str, Route]]:
