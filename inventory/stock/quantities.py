@@ -10,6 +10,7 @@ columns to the same range (``QUANTITY_RANGE`` in the models), so an out-of-range
 written even by code that skips the services."""
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Q
@@ -98,9 +99,12 @@ def check_quantity(
     return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
 
 
-def check_total(value: Decimal, *, what: str) -> None:
-    """A sum the ledger keeps (a balance, a part's total) must still fit its column."""
+def check_total(value: Decimal, *, what: str | Callable[[], str]) -> None:
+    """A sum the ledger keeps (a balance, a part's total) must still fit its column. ``what``
+    names it in the refusal; a callable is only called then (the ledger checks every balance
+    it writes, and the name is rarely needed)."""
     if abs(value) >= QUANTITY_LIMIT:
+        what = what() if callable(what) else what
         raise ValidationFailed(
             f"That would make {what} {value:,f}, more than the ledger can hold "
             f"({INTEGER_DIGITS} digits before the point).",

@@ -22,7 +22,7 @@ from config.core.actors import Actor
 from config.core.errors import Conflict, error_from_body
 from config.core.numbers import plain_number
 from inventory.models import Lot, Part, StockBalance, StockMovement, StockStatus, StorageLocation
-from inventory.stock.quantities import QUANTITY_LIMIT, check_quantity, check_total
+from inventory.stock.quantities import check_quantity, check_total
 
 ON_HAND = StockStatus.ON_HAND
 # The balances whose sums each part also carries (for the low-stock report).
@@ -148,10 +148,10 @@ def post(
     new_quantity = balance.quantity + delta
     if new_quantity < 0:
         raise insufficient(balance.part, balance.location, balance.quantity, -delta, balance)
-    if abs(new_quantity) >= QUANTITY_LIMIT:  # check_total's test, without its sentence
-        check_total(
-            new_quantity, what=f"the balance of {balance.part.ipn} at {balance.location.code}"
-        )
+    check_total(
+        new_quantity,
+        what=lambda: f"the balance of {balance.part.ipn} at {balance.location.code}",
+    )
     balance.quantity = new_quantity
     balance.updated_at = ctx.at
     if save:
