@@ -21,8 +21,16 @@ class PageNumberPagination(pagination.PageNumberPagination):
     last_page_strings = ()
 
     def paginate_queryset(self, queryset, request, view=None):
-        refuse_unknown_query_parameters(request, view, self)
+        self.check_query_parameters(request, view)
         return super().paginate_queryset(queryset, request, view)
+
+    def check_query_parameters(self, request, view) -> None:
+        """Refuse what a list cannot answer: a parameter it does not know, a page or page
+        size that is not a number from 1. A list that answers without paging (a download)
+        calls this itself, so it refuses the same requests."""
+        refuse_unknown_query_parameters(request, view, self)
+        _positive_int(request.query_params, self.page_query_param)
+        _positive_int(request.query_params, self.page_size_query_param)
 
     def get_page_number(self, request, paginator):
         # A page that is not a page number is a bad request (400); only a page past the end

@@ -226,6 +226,22 @@ def test_list_of_an_unknown_type_is_404(as_viewer):
 # --- export -----------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("page=-3", "page"), ("page_size=abc", "page_size"), ("colour=red", None)],
+)
+def test_a_download_refuses_what_the_list_refuses(as_viewer, assortment, query, field):
+    """Found by schemathesis: ``?format=csv`` skipped the list's paging, and with it the
+    check of its parameters, so ``page=-3`` or a misspelt filter exported everything."""
+    response = as_viewer.get(f"/api/v1/parts/resistor?format=csv&{query}")
+    assert response.status_code == 400
+    body = response.json()
+    if field:
+        assert body["code"] == "invalid_page" and field in body["errors"]
+    else:
+        assert "colour" in body["detail"]
+
+
 def test_csv_export_streams_every_matching_part(as_viewer, assortment):
     response = as_viewer.get(
         "/api/v1/parts/resistor?format=csv&page_size=1&info.resistance.max=20k&archived=false"

@@ -192,6 +192,8 @@ class PartViewSet(viewsets.GenericViewSet):
         found = queries.parts(**PartFilterBackend().list_arguments(request, self))
         export_format = request.query_params.get("format")
         if export_format:
+            # A download pages nothing, but refuses what the list refuses.
+            self.paginator.check_query_parameters(request, self)
             if export_format not in EXPORT_FORMATS:
                 raise ValidationFailed(
                     "Unknown export format.",
