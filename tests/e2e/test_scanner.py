@@ -21,7 +21,11 @@ def scan(page, *texts: str) -> None:
 
 def scanner_types(page, text: str) -> None:
     """What a handheld scanner does: type into whatever has the focus, then Enter. Unlike
-    ``fill``, nothing clears the box first, so text left in it would prefix this scan."""
+    ``fill``, nothing clears the box first, so text left in it would prefix this scan. The
+    clerk scans once the cursor is in the scan box: the page must put it there by itself
+    (Chromium focuses an autofocus field only after the load event, which ``goto`` waits
+    for, so typing at once could land nowhere)."""
+    expect(page.locator("#scan-form input[name=scan]")).to_be_focused()
     page.keyboard.type(text)
     page.keyboard.press("Enter")
 
