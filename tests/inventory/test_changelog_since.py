@@ -8,10 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from config.core import changelog
 from config.core.actors import Actor
 from config.core.models import ChangelogEntry
+from config.core.times import TIME_PATTERN, parse_time
 from tests.conftest import bearer_client, make_user, token_for
 
 SINCE = "/api/v1/changelog/since/"
@@ -85,6 +88,23 @@ def test_a_bad_timestamp_is_400_in_the_error_shape(reader, timestamp):
     assert body["code"] == "invalid"
     assert body["detail"]
     assert "ISO 8601" in body["errors"]["timestamp"][0]
+
+
+@pytest.mark.parametrize("timestamp", ["300349180755", "-62135596801", "-99999999999"])
+def test_an_epoch_past_the_documented_digits_is_400_not_an_overflow(reader, timestamp):
+    """At most 11 digits (10 when negative), as the schema's pattern says: 300349180755 is
+    year 11487, which no datetime holds."""
+    response = reader.get(SINCE + timestamp)
+    assert response.status_code == 400
+    assert "at most 11 digits" in response.json()["errors"]["timestamp"][0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(TIME_PATTERN, fullmatch=True))
+def test_every_time_the_schema_admits_is_read(text):
+    """What the OpenAPI pattern of since, until and the changelog's timestamp allows, the
+    server reads (an API client generating values from the schema is never refused)."""
+    assert parse_time(text).tzinfo is not None
 
 
 def test_oldest_first_with_cursor_and_has_more(reader, timeline):

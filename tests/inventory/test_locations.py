@@ -1,7 +1,10 @@
 import pytest
 
+from config.core.actors import Actor
+from config.core.errors import ValidationFailed
 from config.core.models import ChangelogEntry
 from inventory.models import Lot, StorageLocation
+from inventory.stock.services.locations import lot_create
 
 from .stock_helpers import location, part, receive
 
@@ -80,6 +83,30 @@ def test_lots_get_generated_names_and_keep_tags(as_clerk):
     edited = as_clerk.put(f"/api/v1/lots/{body['id']}", {"tags": ["esd"]}, format="json").json()
     assert edited["tags"] == ["esd"]
     assert as_clerk.post("/api/v1/lots", {"name": body["name"]}, format="json").status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("tags", "problem"),
+    [
+        (["esd", "\x1c"], "may not be blank"),  # a control character Python counts as space
+        (["esd", "x" * 65], "no more than 64 characters"),
+    ],
+)
+def test_a_lot_tag_that_is_blank_or_too_long_is_400_and_no_lot_is_made(as_clerk, tags, problem):
+    response = as_clerk.post("/api/v1/lots", {"tags": tags}, format="json")
+    assert response.status_code == 400
+    assert problem in str(response.json()["errors"])
+    assert not Lot.objects.exists()
+
+
+def test_the_lot_service_refuses_a_tag_the_table_cannot_hold(clerk):
+    """The rule is the service's, for callers without a serializer (UI, imports, tasks)."""
+    with pytest.raises(ValidationFailed) as refused:
+        lot_create(actor=Actor.for_user(clerk), tags=[" reel ", "y" * 65])
+    assert "longer than 64 characters" in str(refused.value.errors["tags"])
+    assert not Lot.objects.exists()
+    lot = lot_create(actor=Actor.for_user(clerk), tags=[" reel ", "esd", "reel"])
+    assert sorted(lot.tags.values_list("name", flat=True)) == ["esd", "reel"]
 
 
 def test_a_generated_lot_name_skips_past_renamed_ones(as_clerk):

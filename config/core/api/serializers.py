@@ -1,34 +1,12 @@
 import base64
 import binascii
-import math
-import re
 from datetime import UTC, datetime
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import times
 from ..models import ChangelogEntry
-
-# Unix epoch seconds: an integer or a decimal fraction, optionally negative. Anything else is
-# read as ISO 8601.
-EPOCH = re.compile(r"-?\d+(\.\d+)?\Z")
-TIME_HINT = "Use ISO 8601 (2026-01-31T12:00:00Z; no zone means UTC) or Unix epoch seconds."
-
-
-def parse_timestamp(value: str) -> datetime:
-    """ISO 8601 with or without a zone (naive means UTC), or Unix epoch seconds."""
-    value = value.strip()
-    try:
-        if EPOCH.match(value):
-            seconds = float(value)
-            if not math.isfinite(seconds):
-                raise ValueError(value)
-            return datetime.fromtimestamp(seconds, tz=UTC)
-        moment = datetime.fromisoformat(value)
-    except (ValueError, OverflowError, OSError):
-        raise serializers.ValidationError(TIME_HINT, code="invalid_timestamp") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
 
 # The cursor is opaque to clients: today the id of the last entry they saw, versioned so its
 # form can change without breaking a client that stored one.
@@ -116,7 +94,10 @@ class ChangelogSinceQuerySerializer(ChangelogFilterSerializer):
     limit = serializers.IntegerField(required=False, default=100, min_value=1)
 
     def validate_timestamp(self, value: str) -> datetime:
-        return parse_timestamp(value)
+        try:
+            return times.parse_time(value)
+        except ValueError as refusal:
+            raise serializers.ValidationError(str(refusal), code="invalid_timestamp") from None
 
     def validate_cursor(self, value: str) -> int:
         return decode_cursor(value)

@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 from config.core.models import ChangelogEntry
 from config.core.roles import Role
 from config.core.schema import errors
+from config.core.times import TIME_PATTERN
 
 from .. import queries
 from . import serializers as s
@@ -45,7 +46,7 @@ class ChangelogSinceView(APIView):
         parameters=[
             OpenApiParameter(
                 "timestamp",
-                str,
+                {"type": "string", "pattern": TIME_PATTERN},
                 OpenApiParameter.PATH,
                 description=(
                     "Start at the first entry at or after this time: ISO 8601 (no zone means "

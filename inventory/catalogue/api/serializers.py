@@ -8,6 +8,7 @@ from rest_framework import serializers
 from config.core.api_fields import ModelSerializer, PlainDecimalField, RequestSerializer
 from inventory.catalogue import queries
 from inventory.catalogue.models import INFO_KEY_FIELDS, IPN_VALIDATOR, PART_READ_FIELDS
+from inventory.catalogue.services.tags import TAG_NAME_MAX_LENGTH
 from inventory.models import InfoKey, Part, PartType
 
 # IPNs that reverse() would put in a URL as they are (it percent-encodes anything else).
@@ -195,6 +196,16 @@ def _part_url(slug: str, url_prefix: str, ipn: str) -> str:
     return reverse("part-detail", kwargs={"ptype": slug, "ipn": ipn})
 
 
+def tag_names_field() -> serializers.ListField:
+    """Tag names as clients send them; the pattern documents "not only spaces" (spaces around a
+    name are trimmed, and a blank one is refused)."""
+    return serializers.ListField(
+        child=serializers.RegexField(r"\S", max_length=TAG_NAME_MAX_LENGTH),
+        required=False,
+        help_text="Tag names.",
+    )
+
+
 class PartWriteSerializer(RequestSerializer):
     """A new part. Every field may be left out; without an IPN one is generated from the
     part type's prefix (RES-00042)."""
@@ -215,9 +226,7 @@ class PartWriteSerializer(RequestSerializer):
     datasheet_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
     footprint = serializers.CharField(max_length=100, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
-    tags = serializers.ListField(
-        child=serializers.CharField(max_length=64), required=False, help_text="Tag names."
-    )
+    tags = tag_names_field()
     unit_of_measure = serializers.ChoiceField(choices=Part.UnitOfMeasure.choices, required=False)
     unit_weight_g = PlainDecimalField(
         max_digits=12, decimal_places=6, required=False, allow_null=True, min_value=0

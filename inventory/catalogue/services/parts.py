@@ -19,7 +19,7 @@ from inventory.catalogue.services.info import (
     _check_info,
     validate_info,
 )
-from inventory.catalogue.services.tags import tags_named
+from inventory.catalogue.services.tags import clean_tag_names, tags_named
 from inventory.models import (
     Part,
     PartInfoValue,
@@ -32,21 +32,6 @@ _IN_CHUNK = 900  # ids per "IN (...)": below SQLite's oldest variable limit
 
 # ---------------------------------------------------------------------------------------------
 # Parts
-
-
-def _clean_tags(tags: Any) -> tuple[list[str], list[str]]:
-    if isinstance(tags, str) or not isinstance(tags, Iterable):
-        return [], ["Must be a list of tag names."]
-    names: list[str] = []
-    for tag in tags:
-        if not isinstance(tag, str) or not tag.strip():
-            return [], ["Tag names must be non-empty strings."]
-        name = tag.strip()
-        if len(name) > 64:
-            return [], [f"Tag {name[:20]!r}… is longer than 64 characters."]
-        if name not in names:
-            names.append(name)
-    return names, []
 
 
 def _clean_part_fields(
@@ -69,7 +54,7 @@ def _clean_part_fields(
         if name not in errors and cleaned.get(name) is not None and cleaned[name] < 0:
             errors[name] = ["Cannot be negative."]
     if "tags" in fields:
-        cleaned["tags"], tag_errors = _clean_tags(fields["tags"])
+        cleaned["tags"], tag_errors = clean_tag_names(fields["tags"])
         if tag_errors:
             errors["tags"] = tag_errors
     return cleaned, errors

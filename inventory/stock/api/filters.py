@@ -1,43 +1,21 @@
-import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 import django_filters
-from django.utils.dateparse import parse_datetime
 
+from config.core import times
 from config.core.errors import ValidationFailed
 from config.core.query_parameters import BooleanFilter
 from inventory.models import StockBalance, StockMovement, StockStatus
 
-# What since/until take, as the schema documents it: Unix epoch seconds, or an ISO 8601 date
-# with an optional time and zone.
-TIME_PATTERN = (
-    r"^(-?\d{1,12}(\.\d{1,6})?"
-    r"|\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])"
-    r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?)$"
-)
-EPOCH = re.compile(r"-?\d+(\.\d+)?")
-
 
 def parse_time(value: str | None, name: str) -> datetime | None:
-    """ISO 8601 (naive means UTC) or Unix epoch seconds."""
+    """The time of query parameter ``name`` (None when not given); a 400 naming it otherwise."""
     if value in (None, ""):
         return None
     try:
-        if EPOCH.fullmatch(value):
-            return datetime.fromtimestamp(float(value), tz=UTC)
-        parsed = parse_datetime(value)
-        if parsed is not None:
-            parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-            # The database compares in UTC: a time that has none (year 1 at +14:00) is refused.
-            parsed.astimezone(UTC)
-    except (ValueError, OverflowError, OSError):
-        parsed = None
-    if parsed is None:
-        raise ValidationFailed(
-            f"{name} is not a time.",
-            errors={name: ["Use ISO 8601 (2026-01-31T12:00:00Z) or Unix epoch seconds."]},
-        )
-    return parsed
+        return times.parse_time(value)
+    except ValueError as refusal:
+        raise ValidationFailed(f"{name} is not a time.", errors={name: [str(refusal)]}) from None
 
 
 class TimeFilter(django_filters.CharFilter):

@@ -11,6 +11,7 @@ from config.core.api_fields import (
     decimal_text,
 )
 from config.core.errors import ValidationFailed
+from inventory.catalogue.api.serializers import tag_names_field
 from inventory.models import Lot, Part, StockBalance, StockMovement, StockStatus, StorageLocation
 from inventory.stock import queries
 from inventory.stock.quantities import DECIMAL_PLACES, MAX_DIGITS, parse_quantity
@@ -151,7 +152,7 @@ class LotWriteSerializer(RequestSerializer):
     description = serializers.CharField(required=False, allow_blank=True)
     expiry_date = serializers.DateField(required=False, allow_null=True)
     reference = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
+    tags = tag_names_field()
 
 
 # Ledger ---------------------------------------------------------------------------------

@@ -12,12 +12,13 @@ from config.core.errors import ValidationFailed
 from config.core.pagination import PageNumberPagination, paginated_response
 from config.core.roles import Role
 from config.core.schema import errors, page_of
+from config.core.times import TIME_PATTERN
 from inventory.catalogue.queries import part_by_key
 from inventory.models import Part, StockMovement, StockStatus
 from inventory.stock import queries
 from inventory.stock import services as ledger
 from inventory.stock.api import serializers as s
-from inventory.stock.api.filters import TIME_PATTERN, MovementFilter, StockFilter, parse_time
+from inventory.stock.api.filters import MovementFilter, StockFilter, parse_time
 from inventory.stock.services import LedgerResult
 
 IDEMPOTENCY_HEADER = OpenApiParameter(

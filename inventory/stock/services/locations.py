@@ -10,7 +10,7 @@ from config.core import changelog
 from config.core.actors import Actor
 from config.core.errors import Conflict, ValidationFailed
 from config.core.integrity import unique_fields_violated
-from inventory.catalogue.services.tags import tags_named
+from inventory.catalogue.services.tags import clean_tag_names, tags_named
 from inventory.models import Lot, StockBalance, StorageLocation
 from inventory.stock.models import PATH_SEPARATOR
 
@@ -222,8 +222,11 @@ def _next_lot_name() -> str:
 GENERATED_NAME_ATTEMPTS = 5
 
 
-def _clean_tag_names(names: list[str]) -> list[str]:
-    return sorted({name.strip() for name in names if name.strip()})
+def _lot_tag_names(tags: object) -> list[str]:
+    names, problems = clean_tag_names(tags)
+    if problems:
+        raise ValidationFailed("The lot's tags are invalid.", errors={"tags": problems})
+    return sorted(names)
 
 
 def lot_create(
@@ -238,6 +241,7 @@ def lot_create(
     """Create a lot; without a name one is generated (LOT-<date>-<n>)."""
     if name:
         _check_lot_name(name)
+    tags = _lot_tag_names(tags or [])
     for _attempt in range(1 if name else GENERATED_NAME_ATTEMPTS):
         lot_name = name or _next_lot_name()
         try:
@@ -249,14 +253,14 @@ def lot_create(
                     reference=reference,
                 )
                 if tags:
-                    lot.tags.set(tags_named(_clean_tag_names(tags)))
+                    lot.tags.set(tags_named(tags))
                 changelog.record(
                     actor=actor,
                     action=changelog.Action.CREATE,
                     entity_type=changelog.EntityType.LOT,
                     entity_key=lot.name,
                     changes=changelog.diff({}, changelog.snapshot(lot, LOT_FIELDS))
-                    | ({"tags": [None, sorted(tags)]} if tags else {}),
+                    | ({"tags": [None, tags]} if tags else {}),
                 )
             return lot
         except IntegrityError:
@@ -275,14 +279,16 @@ def lot_update(*, actor: Actor, lot: Lot, tags: list[str] | None = None, **field
         raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
     if "name" in fields:
         _check_lot_name(fields["name"])
+    if tags is not None:
+        tags = _lot_tag_names(tags)
     try:
         with transaction.atomic():
             lot = Lot.objects.select_for_update().get(pk=lot.pk)
             old_tags = sorted(lot.tags.values_list("name", flat=True))
             changes = changelog.apply_changes(lot, fields)
-            if tags is not None and sorted(tags) != old_tags:
-                lot.tags.set(tags_named(_clean_tag_names(tags)))
-                changes["tags"] = [old_tags, sorted(tags)]
+            if tags is not None and tags != old_tags:
+                lot.tags.set(tags_named(tags))
+                changes["tags"] = [old_tags, tags]
             if changes:
                 changelog.record(
                     actor=actor,
