@@ -43,11 +43,12 @@ class BearerAuthentication(authentication.BaseAuthentication):
 
     def _authenticate_api_token(self, raw: str):
         digest = hash_api_token(raw)
-        token = (
-            ApiToken.objects.select_related("user")
-            .filter(token_hash=digest, revoked_at=None)
-            .first()
-        )
+        try:
+            # token_hash is unique: get() asks for no ordering (first() would sort by the
+            # model's, on every authenticated request).
+            token = ApiToken.objects.select_related("user").get(token_hash=digest, revoked_at=None)
+        except ApiToken.DoesNotExist:
+            token = None
         # compare_digest keeps the final check constant-time even though the lookup is by hash.
         if token is None or not hmac.compare_digest(token.token_hash, digest):
             raise exceptions.AuthenticationFailed("Invalid API token.", code="invalid_token")

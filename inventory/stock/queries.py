@@ -23,10 +23,15 @@ _ON_HAND_QUANTITY = Case(
 def _by_key(queryset: QuerySet, field: str, key: str):
     if "\x00" in key:
         return None  # no key has one, and PostgreSQL refuses it in a query
-    found = queryset.filter(**{field: key}).first()
-    if found is None and key.upper() != key.lower():
-        found = queryset.alias(key_upper=Upper(field)).filter(key_upper=key.upper()).first()
-    return found
+    try:
+        # The key is unique: get() asks for no ordering, which first() would add and sort by.
+        return queryset.get(**{field: key})
+    except queryset.model.DoesNotExist:
+        pass
+    if key.upper() == key.lower():
+        return None
+    # Several keys may differ only in case: the oldest wins.
+    return queryset.alias(key_upper=Upper(field)).filter(key_upper=key.upper()).first()
 
 
 def find_part(ipn: str) -> Part | None:
