@@ -301,11 +301,13 @@ def seed(
             movements=ledger.movements_written, balances=ledger.balances_written, lots=len(lot_ids)
         )
     if connection.vendor == "postgresql":
-        # Planner statistics for the tables just filled: autovacuum gathers them a minute or
-        # so later, and a benchmark that starts before would measure plans made for empty
-        # tables.
+        # What PostgreSQL's documentation asks after a bulk load, and what autovacuum does on
+        # a running site a minute or so later: planner statistics for the tables just filled
+        # (else plans are made for empty tables), and the visibility map (else counting the
+        # parts of a type reads every row instead of one index: 36 ms against 8 ms at
+        # 100,000 parts, measured with EXPLAIN ANALYZE).
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM (ANALYZE)")
     return timings
 
 
