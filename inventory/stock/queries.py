@@ -61,16 +61,52 @@ def location_ancestors(location: StorageLocation) -> list[StorageLocation]:
     return [ancestors[prefix] for prefix in prefixes if prefix in ancestors]
 
 
+def _named_like(scope: QuerySet[StorageLocation], term: str) -> QuerySet[StorageLocation]:
+    return scope.filter(Q(name__icontains=term) | Q(code__icontains=term) | Q(path__icontains=term))
+
+
 def locations_browsed(*, term: str = "", include_archived: bool = False) -> QuerySet:
     """The location browser's list: the top-level locations, or a search over all of them."""
     scope = locations(include_archived=include_archived)
-    if term:
-        scope = scope.filter(
-            Q(name__icontains=term) | Q(code__icontains=term) | Q(path__icontains=term)
-        )
-    else:
-        scope = scope.filter(parent__isnull=True)
+    scope = _named_like(scope, term) if term else scope.filter(parent__isnull=True)
     return scope.order_by("path")
+
+
+def locations_listed(
+    *, archived: str = "false", parent: int | str | None = None, search: str = ""
+) -> QuerySet[StorageLocation]:
+    """The API's location list. ``archived``: "false" hides archived locations, "true" lists
+    only them, "all" both; ``parent``: an id, or "root" for the top level; ``search``: in the
+    name, code or path."""
+    scope = locations(include_archived=archived != "false")
+    if archived == "true":
+        scope = scope.filter(archived=True)
+    if parent == "root":
+        scope = scope.filter(parent__isnull=True)
+    elif parent is not None:
+        scope = scope.filter(parent_id=parent)
+    return _named_like(scope, search) if search else scope
+
+
+def child_locations(location: StorageLocation, *, include_archived: bool) -> QuerySet:
+    """The locations directly inside ``location``, by name."""
+    children = location.children.order_by("name")
+    return children if include_archived else children.filter(archived=False)
+
+
+def lots(*, search: str = "", tag: str = "") -> QuerySet[Lot]:
+    """Lots with their tags; ``search`` in the name or reference, ``tag`` a tag's name."""
+    found = Lot.objects.prefetch_related("tags")
+    if search:
+        found = found.filter(Q(name__icontains=search) | Q(reference__icontains=search))
+    if tag:
+        found = found.filter(tags__name=tag)
+    return found
+
+
+def lot_contents(lot: Lot) -> QuerySet[StockBalance]:
+    """What a lot holds, wherever it is (balances that are not zero)."""
+    return balances().filter(lot=lot).exclude(quantity=0)
 
 
 def lot_page(name: str) -> Lot | None:
@@ -104,6 +140,14 @@ def balances() -> QuerySet[StockBalance]:
 def totals_by_status(queryset: QuerySet[StockBalance]) -> dict[str, Decimal]:
     rows = queryset.order_by().values("status").annotate(total=Sum("quantity"))
     return {row["status"]: row["total"] for row in rows}
+
+
+def on_hand_at(part: Part, location: StorageLocation, lot: Lot | None = None) -> Decimal:
+    """How much of ``part`` is on hand at ``location`` (in ``lot`` when given, else in all)."""
+    here = StockBalance.objects.filter(part=part, location=location, status=StockStatus.ON_HAND)
+    if lot is not None:
+        here = here.filter(lot=lot)
+    return here.aggregate(total=Sum("quantity"))["total"] or Decimal(0)
 
 
 def movements() -> QuerySet[StockMovement]:

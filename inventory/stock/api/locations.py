@@ -1,4 +1,3 @@
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -42,20 +41,14 @@ class LocationListView(ListView):
         archived = params.get("archived") or "false"
         if archived not in {"false", "true", "all"}:
             raise ValidationFailed("Invalid filter.", errors={"archived": ["false, true or all."]})
-        locations = queries.locations(include_archived=archived != "false")
-        if archived == "true":
-            locations = locations.filter(archived=True)
-        parent = params.get("parent")
-        if parent == "root":
-            locations = locations.filter(parent__isnull=True)
-        elif parent:
+        parent = params.get("parent") or None
+        if parent not in (None, "root"):
             if not (parent.isascii() and parent.isdigit() and len(parent) <= 18):
                 raise ValidationFailed("Invalid filter.", errors={"parent": ["An id or 'root'."]})
-            locations = locations.filter(parent_id=int(parent))
-        if search := params.get("search"):
-            locations = locations.filter(
-                Q(name__icontains=search) | Q(code__icontains=search) | Q(path__icontains=search)
-            )
+            parent = int(parent)
+        locations = queries.locations_listed(
+            archived=archived, parent=parent, search=params.get("search", "")
+        )
         return paginated_response(request, self, locations, s.LocationSerializer)
 
     @extend_schema(
@@ -139,11 +132,8 @@ class LotListView(ListView):
         responses={200: s.LotSerializer(many=True), **errors(401)},
     )
     def get(self, request):
-        lots = Lot.objects.prefetch_related("tags")
-        if search := request.query_params.get("search"):
-            lots = lots.filter(Q(name__icontains=search) | Q(reference__icontains=search))
-        if tag := request.query_params.get("tag"):
-            lots = lots.filter(tags__name=tag)
+        params = request.query_params
+        lots = queries.lots(search=params.get("search", ""), tag=params.get("tag", ""))
         return paginated_response(request, self, lots, s.LotSerializer)
 
     @extend_schema(
@@ -162,7 +152,7 @@ class LotDetailView(APIView):
     required_roles = {"get": Role.VIEWER, "put": Role.CLERK}
 
     def _lot(self, lot_id) -> Lot:
-        return get_object_or_404(Lot.objects.prefetch_related("tags"), pk=lot_id)
+        return get_object_or_404(queries.lots(), pk=lot_id)
 
     @extend_schema(operation_id="lots_get", responses={200: s.LotSerializer, **errors(401, 404)})
     def get(self, request, lot_id):

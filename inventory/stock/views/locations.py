@@ -89,9 +89,7 @@ def _detail_page(
     status: int = 200,
 ) -> HttpResponse:
     form, options = _browse_form(request)
-    children = location.children.order_by("name")
-    if not options["archived"]:
-        children = children.filter(archived=False)
+    children = queries.child_locations(location, include_archived=options["archived"])
     contents = queries.location_contents_shown(location, recursive=options["recursive"])
     page = Paginator(contents, CONTENTS_PAGE_SIZE).get_page(options["page"])
     query = request.GET.copy()
@@ -192,8 +190,7 @@ def lot_detail(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404(f"No lot {name!r}.")
     form = PageForm(request.GET)
     page_number = form.cleaned_data["page"] if form.is_valid() else None
-    balances = queries.balances().filter(lot=lot).exclude(quantity=0)
-    page = Paginator(balances, CONTENTS_PAGE_SIZE).get_page(page_number)
+    page = Paginator(queries.lot_contents(lot), CONTENTS_PAGE_SIZE).get_page(page_number)
     parts = PageUrls("inventory:part-detail")
     locations = PageUrls("inventory:location-detail")
     rows = [

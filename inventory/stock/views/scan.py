@@ -9,7 +9,6 @@ form receives once; a refusal shows the service's sentence above the form, chang
 where the part is, the ledger's FIFO choice first; a row's number picks it."""
 
 import uuid
-from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,7 +20,7 @@ from config.core.errors import ServiceError, error_body
 from config.core.forms import apply_service_error
 from config.core.roles import Role, require_role
 from config.core.ui import UNPROCESSABLE, role_required, wants_fragment
-from inventory.models import Lot, StockStatus
+from inventory.models import Lot
 from inventory.stock import queries
 from inventory.stock import services as ledger
 from inventory.stock.forms import OPERATIONS, PROMPTS, STOCK_CHOICES, Operation, ScanStepForm
@@ -30,14 +29,6 @@ from inventory.templatetags.stock_tags import qty
 # The services name the count "counted" and the move's source "from_location"; the form
 # calls them quantity and location.
 FIELD_OF_SERVICE_ERROR = {"counted": "quantity", "from_location": "location"}
-
-
-def _on_hand(part, location, lot: Lot | None = None) -> Decimal:
-    balances = queries.balances().filter(part=part, location=location)
-    if lot is not None:
-        balances = balances.filter(lot=lot)
-    totals = queries.totals_by_status(balances)
-    return totals.get(StockStatus.ON_HAND, Decimal(0))
 
 
 def _lot_text(result) -> str:
@@ -53,22 +44,22 @@ def _perform(operation: Operation, actor: Actor, kwargs: dict) -> str:
         where = kwargs["location"]
         return (
             f"Received {qty(kwargs['quantity'])} x {part.ipn} into {where.code}"
-            f"{_lot_text(result)}. Now {qty(_on_hand(part, where))} on hand there."
+            f"{_lot_text(result)}. Now {qty(queries.on_hand_at(part, where))} on hand there."
         )
     if operation.name == "pick":
         ledger.stock_remove(actor=actor, **kwargs)
         where = kwargs["location"]
         return (
             f"Picked {qty(kwargs['quantity'])} x {part.ipn} from {where.code}. "
-            f"{qty(_on_hand(part, where))} left there."
+            f"{qty(queries.on_hand_at(part, where))} left there."
         )
     if operation.name == "move":
         ledger.stock_move(actor=actor, **kwargs)
         source, target = kwargs["from_location"], kwargs["to_location"]
         return (
             f"Moved {qty(kwargs['quantity'])} x {part.ipn} from {source.code} to {target.code}. "
-            f"Now {qty(_on_hand(part, source))} at {source.code} and "
-            f"{qty(_on_hand(part, target))} at {target.code}."
+            f"Now {qty(queries.on_hand_at(part, source))} at {source.code} and "
+            f"{qty(queries.on_hand_at(part, target))} at {target.code}."
         )
     result = ledger.stock_adjust(actor=actor, **kwargs)
     where, counted = kwargs["location"], kwargs["counted"]
@@ -99,7 +90,7 @@ def _render(
     if slots.get("part") and slots.get("location"):
         # A lot being created on receipt (a name, not yet a Lot) holds nothing yet.
         lot = slots.get("lot") if isinstance(slots.get("lot"), Lot) else None
-        on_hand_here = _on_hand(slots["part"], slots["location"], lot)
+        on_hand_here = queries.on_hand_at(slots["part"], slots["location"], lot)
     context = {
         "operation": operation,
         "operations": OPERATIONS.values(),
