@@ -83,6 +83,15 @@ RESISTOR_INFO_KEYS = [
 ]
 
 
+def make_part(part_type: PartType, **fields) -> Part:
+    """A part made by the service (its IPN from the type's prefix unless given), as a
+    manager's form or the API would make it."""
+    from config.core.actors import Actor
+    from inventory.catalogue import services as catalogue
+
+    return catalogue.part_create(actor=Actor.system("tests"), part_type=part_type, **fields)
+
+
 def make_resistor_type(slug: str = "resistor", **kwargs) -> PartType:
     """A "resistor" part type made by the service, with typed info keys: resistance (ohm,
     required), tolerance (%), power (W), package (choice), smd (boolean), series (text)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from config.core.errors import ServiceError, ValidationFailed
 from config.core.forms import BootstrapFormMixin
@@ -434,3 +435,35 @@ class LabelSheetForm(BootstrapFormMixin, forms.Form):
         if total * (data.get("copies") or 1) > MAX_LIST_KEYS:
             raise forms.ValidationError(f"At most {MAX_LIST_KEYS} labels per sheet.")
         return data
+
+
+class ScanLookupForm(BootstrapFormMixin, forms.Form):
+    """The dashboard's scan box (a GET form): a label's URL, an IPN, a location code or a lot
+    name. Cleaning looks it up, so a valid form holds what was scanned."""
+
+    scan = forms.CharField(
+        label="Scan a label, or type an IPN, a location code or a lot name",
+        max_length=labels.MAX_SCAN_LENGTH,
+        error_messages={"required": "Scan a label or type what to open."},
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "type": "search",
+                "placeholder": "e.g. RES-00001, A1-03 or a lot name",
+            }
+        ),
+    )
+
+    def clean_scan(self) -> labels.Scanned:
+        text = self.cleaned_data["scan"]
+        scanned = labels.resolve_scan(text)
+        if scanned is None:
+            raise ValidationError(
+                "Nothing is known by “%(text)s”: it is not a label, an IPN, a location code "
+                "or a lot name here.",
+                code="not_found",
+                params={"text": text},
+            )
+        return scanned

@@ -10,11 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from config.core.actors import Actor
 from config.core.models import ChangelogEntry
 from config.core.roles import Role
-from inventory.catalogue import services
 from inventory.catalogue.services import parts as part_services
 from inventory.models import InfoKey, Part, PartInfoValue, PartType
 from tests.conftest import make_user
-from tests.factories import PartFactory, make_resistor_type
+from tests.factories import PartFactory, make_part, make_resistor_type
 from tests.inventory.stock_helpers import location, receive
 
 pytestmark = pytest.mark.django_db
@@ -33,10 +32,6 @@ def staff(client):
 @pytest.fixture
 def resistors():
     return make_resistor_type()
-
-
-def make_part(part_type, **fields):
-    return services.part_create(actor=SYSTEM, part_type=part_type, **fields)
 
 
 def part_change_form(part, **overrides):

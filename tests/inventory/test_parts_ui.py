@@ -8,11 +8,16 @@ from django.urls import reverse
 
 from config.core.actors import Actor
 from config.core.roles import Role
-from inventory.catalogue import services
 from inventory.catalogue.views import parts as views
 from inventory.models import InfoKey, Part, PartAlternate, PartType
 from tests.conftest import make_user
-from tests.factories import InfoKeyFactory, PartFactory, PartTypeFactory, make_resistor_type
+from tests.factories import (
+    InfoKeyFactory,
+    PartFactory,
+    PartTypeFactory,
+    make_part,
+    make_resistor_type,
+)
 from tests.inventory.stock_helpers import location, receive
 
 pytestmark = pytest.mark.django_db
@@ -20,10 +25,6 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 SYSTEM = Actor.system("tests")
 LIST = "/parts"
-
-
-def make_part(part_type, **fields):
-    return services.part_create(actor=SYSTEM, part_type=part_type, **fields)
 
 
 @pytest.fixture

@@ -6,53 +6,19 @@ stock, the latest changelog entries, and a place for smart containers that stop 
 It lives in inventory, not accounts, because it reads stock (DESIGN.md's layers); the wiring
 (``config/urls.py``) serves it at ``/``."""
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from config.core import queries as changelog_queries
-from config.core.forms import BootstrapFormMixin
 from config.core.roles import Role
 from config.core.ui import UNPROCESSABLE, role_required
 from config.core.views import entry_rows
 from inventory.stock import labels
 from inventory.stock import queries as stock_queries
+from inventory.stock.forms import ScanLookupForm
 
 RECENT_ENTRIES = 8
-
-
-class ScanLookupForm(BootstrapFormMixin, forms.Form):
-    """The dashboard's scan box (a GET form): a label's URL, an IPN, a location code or a lot
-    name. Cleaning looks it up, so a valid form holds what was scanned."""
-
-    scan = forms.CharField(
-        label="Scan a label, or type an IPN, a location code or a lot name",
-        max_length=labels.MAX_SCAN_LENGTH,
-        error_messages={"required": "Scan a label or type what to open."},
-        widget=forms.TextInput(
-            attrs={
-                "autofocus": True,
-                "autocomplete": "off",
-                "spellcheck": "false",
-                "type": "search",
-                "placeholder": "e.g. RES-00001, A1-03 or a lot name",
-            }
-        ),
-    )
-
-    def clean_scan(self) -> labels.Scanned:
-        text = self.cleaned_data["scan"]
-        scanned = labels.resolve_scan(text)
-        if scanned is None:
-            raise ValidationError(
-                "Nothing is known by “%(text)s”: it is not a label, an IPN, a location code "
-                "or a lot name here.",
-                code="not_found",
-                params={"text": text},
-            )
-        return scanned
 
 
 @require_GET
