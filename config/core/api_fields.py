@@ -12,6 +12,22 @@ from rest_framework import serializers
 
 from .numbers import plain_number
 
+# "Holds a character that is not a space", for names that may not be blank, with the spaces
+# written out: JSON Schema's \S (ECMA-262) and Python's differ (\x1c-\x1f and \x85 are spaces
+# only to Python, whose str.strip() and so DRF's trimming remove them; \ufeff only to ECMA), so
+# a client generating names from \S could send one the server trims to nothing. Both engines
+# read this class alike.
+NOT_BLANK = (
+    r"[^\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+)
+
+
+def not_blank_field(**kwargs) -> serializers.RegexField:
+    """A name that is not only spaces (spaces around it are trimmed), with that rule in the
+    schema as a pattern both a client and the server read alike."""
+    kwargs.setdefault("error_messages", {"invalid": "May not be blank."})
+    return serializers.RegexField(NOT_BLANK, **kwargs)
+
 
 class PlainDecimalField(serializers.DecimalField):
     """A decimal as the API writes every decimal (quantities, prices, totals): a string without

@@ -4,10 +4,14 @@ what each read endpoint costs in queries."""
 import csv
 import io
 import json
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from config.core.actors import Actor
+from config.core.api_fields import NOT_BLANK
 from inventory.catalogue import queries, services
 from inventory.catalogue.queries import info_filters
 from tests.factories import make_resistor_type
@@ -361,6 +365,26 @@ def test_batch_keys_are_trimmed_and_a_blank_one_is_400(as_viewer, assortment):
     response = as_viewer.post("/api/v1/parts/batch", {"keys": blank}, format="json")
     assert response.status_code == 400
     assert "keys.1.ipn" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("ipn", ["\x1c", "\x85 ", "\ufeff", "\u3000\u2028"])
+def test_a_batch_key_of_spaces_only_as_python_or_json_schema_sees_them_is_400(
+    as_viewer, assortment, ipn
+):
+    """The schema's pattern and the server agree on what is blank: \x1c is a space only to
+    Python (which trims it), \ufeff only to JSON Schema's regular expressions."""
+    keys = [{"ptype": "resistor", "ipn": "R-2K2"}, {"ptype": "resistor", "ipn": ipn}]
+    response = as_viewer.post("/api/v1/parts/batch", {"keys": keys}, format="json")
+    assert response.status_code == 400
+    assert "keys.1.ipn" in response.json()["errors"]
+
+
+@given(st.text(max_size=4))
+def test_not_blank_means_a_character_neither_python_nor_json_schema_calls_a_space(text):
+    ecma_spaces = set("\t\n\v\f\r \xa0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff")
+    ecma_spaces |= {chr(code) for code in range(0x2000, 0x200B)}
+    visible = [c for c in text if not c.isspace() and c not in ecma_spaces]
+    assert (re.search(NOT_BLANK, text) is not None) == bool(visible)
 
 
 def test_batch_of_more_than_1000_keys_is_400(as_viewer):

@@ -5,7 +5,13 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.core.api_fields import ModelSerializer, PlainDecimalField, RequestSerializer
+from config.core.api_fields import (
+    NOT_BLANK,
+    ModelSerializer,
+    PlainDecimalField,
+    RequestSerializer,
+    not_blank_field,
+)
 from inventory.catalogue import queries
 from inventory.catalogue.models import INFO_KEY_FIELDS, IPN_VALIDATOR, PART_READ_FIELDS
 from inventory.catalogue.services.tags import TAG_NAME_MAX_LENGTH
@@ -200,7 +206,7 @@ def tag_names_field() -> serializers.ListField:
     """Tag names as clients send them; the pattern documents "not only spaces" (spaces around a
     name are trimmed, and a blank one is refused)."""
     return serializers.ListField(
-        child=serializers.RegexField(r"\S", max_length=TAG_NAME_MAX_LENGTH),
+        child=not_blank_field(max_length=TAG_NAME_MAX_LENGTH),
         required=False,
         help_text="Tag names.",
     )
@@ -264,8 +270,8 @@ class PartKeyListSerializer(serializers.ListSerializer):
 
 class PartKeySerializer(RequestSerializer):
     # Blank keys are refused (spaces around are trimmed): the pattern says "not only spaces".
-    ptype = serializers.RegexField(r"\S", max_length=48)
-    ipn = serializers.RegexField(r"\S", max_length=64)
+    ptype = not_blank_field(max_length=48)
+    ipn = not_blank_field(max_length=64)
 
     class Meta:
         list_serializer_class = PartKeyListSerializer
@@ -290,6 +296,7 @@ def _clean(value: Any, max_length: int) -> bool:
         isinstance(value, str)
         and 0 < len(value) <= max_length
         and value == value.strip()
+        and re.search(NOT_BLANK, value) is not None
         and _PROHIBITED.search(value) is None
     )
 
