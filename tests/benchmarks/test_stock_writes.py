@@ -6,6 +6,7 @@ transactions), so four clients measure queueing, not parallelism."""
 import statistics
 import threading
 import time
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -20,6 +21,7 @@ from .conftest import Result, record
 WRITES_PER_SECOND = 150
 BATCH_MOVEMENTS_PER_SECOND = 5000
 BATCH_LINES = 2000
+OPERATION_MS = 10
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +103,46 @@ def test_remove_rate_four_concurrent_clients(client_for, picks):
         )
     )
     assert not errors, errors[:3]
+
+
+def test_one_operation_through_the_ledger_service(django_db_setup, picks):
+    """stock_remove called directly, as a sensor poll or a production step calls it: the
+    operation itself (its transaction, locks, movement, totals and changelog entry), without
+    the HTTP request around it (authentication, the body, the key lookups, the response),
+    which the figures above include."""
+    from inventory.models import Part, StorageLocation
+    from inventory.stock.services import stock_remove
+
+    keys = [(body["ipn"], body["location"]) for body in picks]
+    parts = Part.objects.in_bulk([ipn for ipn, _ in keys], field_name="ipn")
+    places = StorageLocation.objects.in_bulk([code for _, code in keys], field_name="code")
+    lines = [(parts[ipn], places[code]) for ipn, code in keys]
+    actor = Actor.system("bench")
+
+    def remove(i: int) -> None:
+        part, location = lines[i % len(lines)]
+        stock_remove(actor=actor, part=part, location=location, quantity=Decimal(1))
+
+    for i in range(5):
+        remove(i)
+    times = []
+    for i in range(5, 305):
+        started = time.perf_counter()
+        remove(i)
+        times.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        remove(305)
+    median = statistics.median(times)
+    record(
+        Result(
+            "stock_remove (the service), 1 caller",
+            median,
+            statistics.quantiles(times, n=20)[-1],
+            len(captured),
+            f"median < {OPERATION_MS} ms",
+            median < OPERATION_MS,
+        )
+    )
 
 
 def test_batch_ledger_service_rate(django_db_setup):
