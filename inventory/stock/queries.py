@@ -130,10 +130,27 @@ def locations(*, include_archived: bool = False) -> QuerySet[StorageLocation]:
     return queryset if include_archived else queryset.filter(archived=False)
 
 
+# What a listed balance shows (the API's BalanceSerializer, the lot page): only these columns
+# of the joined rows. A full part row carries its info JSON and notes, which a page of 100
+# balances would read and parse for nothing.
+BALANCE_COLUMNS = (
+    "status",
+    "quantity",
+    "updated_at",
+    "part__ipn",
+    "part__part_type__slug",
+    "location__code",
+    "location__path",
+    "lot__name",
+)
+
+
 def balances() -> QuerySet[StockBalance]:
     """Balances with what their serializer shows, one query per page."""
-    return StockBalance.objects.select_related("part__part_type", "location", "lot").order_by(
-        "part__ipn", "location__path", "lot_id", "status"
+    return (
+        StockBalance.objects.select_related("part__part_type", "location", "lot")
+        .only(*BALANCE_COLUMNS)
+        .order_by("part__ipn", "location__path", "lot_id", "status")
     )
 
 
