@@ -221,7 +221,14 @@ def location_contents(location: StorageLocation, *, recursive: bool = False) -> 
     if recursive:
         prefix = f"{location.path}{PATH_SEPARATOR}"
         return queryset.filter(Q(location=location) | Q(location__path__startswith=prefix))
-    return queryset.filter(location=location)
+    # The same order as balances() (the path is one value here), but led by a column no
+    # index of parts can yield: PostgreSQL then sorts the location's few hundred balances
+    # (7 ms for a full bin) instead of walking every part in IPN order to fill a page, a
+    # plan that assumes the bin's parts are spread evenly across IPNs (43 ms when they
+    # cluster, as a bin's do).
+    return queryset.filter(location=location).order_by(
+        "location__path", "part__ipn", "lot_id", "status"
+    )
 
 
 def location_contents_shown(
