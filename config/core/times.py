@@ -28,9 +28,8 @@ _EPOCH_FORM = re.compile(_EPOCH)
 
 def parse_time(text: str) -> datetime:
     """The moment ``text`` names, aware (UTC when it has no zone). Raises ValueError with
-    :data:`TIME_HINT` for anything else, an epoch past the documented digits included, and
-    for a time with no UTC equivalent (year 1 at +14:00)."""
-    text = text.strip()
+    :data:`TIME_HINT` for anything else: spaces around it, an epoch past the documented digits,
+    a time with no UTC equivalent (year 1 at +14:00)."""
     try:
         if _EPOCH_SHAPE.fullmatch(text):
             if not _EPOCH_FORM.fullmatch(text):
