@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from config.core.api_fields import RequestSerializer
+from config.core.api_fields import RequestSerializer, not_blank_field
 from config.core.roles import Role
 from config.core.schema import ErrorSerializer
 
@@ -28,13 +28,21 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def password_field(**kwargs) -> serializers.CharField:
+    """A password as typed: spaces at either end are part of it, as on the UI's forms (DRF
+    trims text by default, which made a password set on a page fail at the API)."""
+    return serializers.CharField(
+        write_only=True, trim_whitespace=False, style={"input_type": "password"}, **kwargs
+    )
+
+
 class UserCreateSerializer(RequestSerializer):
     username = serializers.RegexField(
         r"^[\w.@+-]+\Z",
         max_length=150,
         error_messages={"invalid": "Letters, digits and @/./+/-/_ only."},
     )
-    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    password = password_field()
     email = serializers.EmailField(required=False, default="")
     first_name = serializers.CharField(required=False, default="", max_length=150)
     last_name = serializers.CharField(required=False, default="", max_length=150)
@@ -52,10 +60,10 @@ class UserUpdateSerializer(RequestSerializer):
 
 
 class PasswordChangeSerializer(RequestSerializer):
-    old_password = serializers.CharField(
-        required=False, write_only=True, help_text="Required when changing your own password."
+    old_password = password_field(
+        required=False, help_text="Required when changing your own password."
     )
-    new_password = serializers.CharField(write_only=True)
+    new_password = password_field()
 
 
 class RoleAssignSerializer(RequestSerializer):
@@ -120,8 +128,8 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
 
 
 class LoginSerializer(RequestSerializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(write_only=True, max_length=4096)
+    username = not_blank_field(max_length=150)
+    password = password_field(max_length=4096)
 
 
 class LoginResponseSerializer(serializers.Serializer):

@@ -34,6 +34,25 @@ def test_inactive_user_cannot_log_in(anon, outsider):
     assert response.status_code == 401
 
 
+def test_spaces_around_a_password_are_part_of_it_at_the_api_as_on_the_pages(anon, client):
+    """A password set on the account page keeps its spaces (the form does not strip them): the
+    API's login, user and password endpoints must not trim them either."""
+    make_user("sol", "viewer", password="  spaced out 42  ")
+    exact = {"username": "sol", "password": "  spaced out 42  "}
+    assert anon.post(LOGIN, exact, format="json").status_code == 200
+    trimmed = {"username": "sol", "password": "spaced out 42"}
+    assert anon.post(LOGIN, trimmed, format="json").status_code == 401
+    assert client.login(username="sol", password="  spaced out 42  ")
+
+
+def test_a_password_of_spaces_is_a_wrong_password_and_a_blank_username_is_400(anon, viewer):
+    spaces = anon.post(LOGIN, {"username": "vera", "password": "\x1c "}, format="json")
+    assert spaces.status_code == 401
+    blank = anon.post(LOGIN, {"username": "\x1c", "password": "x"}, format="json")
+    assert blank.status_code == 400
+    assert "username" in blank.json()["errors"]
+
+
 def test_login_without_fields_is_400_with_field_errors(anon):
     response = anon.post(LOGIN, {}, format="json")
     assert response.status_code == 400
