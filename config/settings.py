@@ -307,7 +307,7 @@ def _retention_days() -> int | None:
     value = os.environ.get("CHANGELOG_RETENTION_DAYS", "").strip()
     if not value:
         return None
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise ImproperlyConfigured("CHANGELOG_RETENTION_DAYS must be a whole number of days >= 1")
     return int(value)
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from config.core import changelog
 from config.core.actors import Actor
 from config.core.errors import Conflict, NotFound, ServiceError, ValidationFailed
+from config.core.numbers import whole_number
 from config.core.roles import ROLE_RANK, Role
 
 from .. import throttle
@@ -158,10 +159,11 @@ def identity_unlink(*, actor: Actor, user: User, method_id: str) -> None:
                 raise NotFound("This user has no password.")
             target = None
         else:
+            identity_id = whole_number(method_id, max_digits=18)
             target = (
-                OidcIdentity.objects.filter(user=user, pk=method_id).first()
-                if method_id.isdigit() and len(method_id) < 19
-                else None
+                None
+                if identity_id is None
+                else OidcIdentity.objects.filter(user=user, pk=identity_id).first()
             )
             if target is None:
                 raise NotFound(f"No sign-in method {method_id!r} for this user.")

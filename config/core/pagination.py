@@ -11,6 +11,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import pagination
 
 from .errors import ValidationFailed
+from .numbers import whole_number
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -66,13 +67,14 @@ def _positive_int(params, name: str) -> int | None:
     raw = params.get(name)
     if raw is None or raw == "":
         return None  # an empty parameter is one not given (config.core.schema)
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 20 or int(raw) < 1:
+    number = whole_number(raw, max_digits=20)
+    if not number:
         raise ValidationFailed(
             f"{name} must be a whole number from 1.",
             code="invalid_page",
             errors={name: ["A whole number from 1."]},
         )
-    return int(raw)
+    return number
 
 
 def known_query_parameters(view, paginator) -> set[str]:

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from .. import times
 from ..models import ChangelogEntry
+from ..numbers import whole_number
 
 # The cursor is opaque to clients: today the id of the last entry they saw, versioned so its
 # form can change without breaking a client that stored one.
@@ -23,11 +24,12 @@ def decode_cursor(cursor: str) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
     position = text.removeprefix(_CURSOR_PREFIX)
-    if text == position or not position.isdigit():
+    number = None if text == position else whole_number(position, max_digits=19)
+    if number is None:
         raise serializers.ValidationError(
             "Not a cursor from this server; pass next_cursor unchanged.", code="invalid_cursor"
         )
-    return int(position)
+    return number
 
 
 class ChangelogActorSerializer(serializers.Serializer):

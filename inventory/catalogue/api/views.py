@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from accounts.actors import actor_from_request
 from config.core.errors import NotFound, ValidationFailed
+from config.core.numbers import whole_number
 from config.core.roles import Role
 from config.core.schema import errors, page_of
 from inventory.catalogue import queries, services
@@ -295,7 +296,8 @@ class PartLookupViewSet(viewsets.GenericViewSet):
 def _limit(raw: str | None) -> int:
     if raw is None or raw == "":
         return queries.MPN_SEARCH_LIMIT
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= queries.MPN_SEARCH_MAX_LIMIT:
+    limit = whole_number(raw, max_digits=20)
+    if limit is None or not 1 <= limit <= queries.MPN_SEARCH_MAX_LIMIT:
         raise ValidationFailed(
             "Invalid limit.",
             errors={"limit": [f"A whole number from 1 to {queries.MPN_SEARCH_MAX_LIMIT}."]},

@@ -6,6 +6,7 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from config.core.errors import NotFound
+from config.core.numbers import whole_number
 from inventory.models import InfoKey, Part, PartType
 
 
@@ -32,9 +33,8 @@ def part_types_by_name() -> list[PartType]:
 
 def part_type_by_ref(ref: str) -> PartType:
     """A part type by numeric id or by slug (slugs are never all digits)."""
-    # ASCII digits: "²" is a digit to isdigit() but not to int(); and few enough for an id.
-    numeric = ref.isascii() and ref.isdigit() and len(ref) <= 18
-    lookup = {"pk": int(ref)} if numeric else {"slug": ref}
+    pk = whole_number(ref, max_digits=18)
+    lookup = {"slug": ref} if pk is None else {"pk": pk}
     part_type = part_types().filter(**lookup).first()
     if part_type is None:
         raise NotFound(f"No part type {ref!r}.")

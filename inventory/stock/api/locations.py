@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 
 from accounts.actors import actor_from_request
 from config.core.errors import ValidationFailed
+from config.core.numbers import whole_number
 from config.core.pagination import paginated_response
 from config.core.query_parameters import read_boolean
 from config.core.roles import Role
@@ -43,9 +44,9 @@ class LocationListView(ListView):
             raise ValidationFailed("Invalid filter.", errors={"archived": ["false, true or all."]})
         parent = params.get("parent") or None
         if parent not in (None, "root"):
-            if not (parent.isascii() and parent.isdigit() and len(parent) <= 18):
+            parent = whole_number(parent, max_digits=18)
+            if parent is None:
                 raise ValidationFailed("Invalid filter.", errors={"parent": ["An id or 'root'."]})
-            parent = int(parent)
         locations = queries.locations_listed(
             archived=archived, parent=parent, search=params.get("search", "")
         )

@@ -10,6 +10,7 @@ from config.core import changelog
 from config.core.actors import Actor
 from config.core.errors import Conflict, ValidationFailed
 from config.core.integrity import unique_fields_violated
+from config.core.numbers import whole_number
 from inventory.catalogue.services.tags import clean_tag_names, tags_named
 from inventory.models import Lot, StockBalance, StorageLocation
 from inventory.stock.models import PATH_SEPARATOR
@@ -215,8 +216,8 @@ def _next_lot_name() -> str:
     # leaves a gap that a count would fill with a name already taken.
     prefix = f"LOT-{timezone.now():%Y%m%d}-"
     names = Lot.objects.filter(name__startswith=prefix).values_list("name", flat=True)
-    numbers = [int(n.removeprefix(prefix)) for n in names if n.removeprefix(prefix).isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+    numbers = [whole_number(name.removeprefix(prefix), max_digits=9) for name in names]
+    return f"{prefix}{max(filter(None, numbers), default=0) + 1:04d}"
 
 
 GENERATED_NAME_ATTEMPTS = 5

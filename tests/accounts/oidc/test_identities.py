@@ -130,7 +130,8 @@ def test_unlinking_someone_elses_identity_is_for_admins(viewer, clerk, admin):
     assert as_(admin).delete(url).status_code == 204
 
 
-@pytest.mark.parametrize("method_id", ["999", "abc", "1" * 40, "-1"])
+# "³" and "٣" are digits to str.isdigit() (int() refuses the first): a 500 schemathesis found.
+@pytest.mark.parametrize("method_id", ["999", "abc", "1" * 40, "-1", "³", "٣"])
 def test_an_unknown_method_is_a_404(viewer, method_id):
     link(viewer, "sub-vera")
     response = as_(viewer).delete(f"/api/v1/users/vera/auth-methods/{method_id}")
