@@ -173,6 +173,17 @@ def test_an_unknown_query_parameter_on_any_list_is_400_naming_the_allowed_ones(
 
 
 @pytest.mark.parametrize("template", paged_lists())
+def test_a_parameter_given_twice_on_any_list_is_400_not_read_as_its_last_value(
+    as_admin, catalogue, template
+):
+    """No list parameter is an array: page_size=x&page_size= used to answer as if only the
+    empty one had been given, dropping the first without a word."""
+    response = as_admin.get(f"{template.format(**catalogue)}?page_size=x&page_size=")
+    assert is_error(response, 400, "repeated_parameter")
+    assert set(response.json()["errors"]) == {"page_size"}
+
+
+@pytest.mark.parametrize("template", paged_lists())
 def test_every_documented_query_parameter_of_a_list_is_accepted(as_admin, catalogue, template):
     operation = served_schema()["paths"][template]["get"]
     for parameter in operation["parameters"]:

@@ -30,6 +30,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         size that is not a number from 1. A list that answers without paging (a download)
         calls this itself, so it refuses the same requests."""
         refuse_unknown_query_parameters(request, view, self)
+        refuse_repeated_query_parameters(request, view)
         _positive_int(request.query_params, self.page_query_param)
         _positive_int(request.query_params, self.page_size_query_param)
 
@@ -113,6 +114,26 @@ def refuse_unknown_query_parameters(request, view, paginator) -> None:
             errors={
                 name: [f"Not a parameter of this list. Use one of: {allowed}."] for name in unknown
             },
+        )
+
+
+def refuse_repeated_query_parameters(request, view) -> None:
+    """Every documented parameter of a list is one value (the schema has no arrays; lists of
+    tags are comma-separated): one given twice is a 400, not read as its last value, which
+    would silently drop the first. The view's prefixed parameters (``info.<key>``) are the
+    exception: given twice, they mean either value."""
+    params = request.query_params
+    prefixes = tuple(getattr(view, "query_parameter_prefixes", ()))
+    repeated = sorted(
+        name
+        for name in params
+        if len(params.getlist(name)) > 1 and not (prefixes and name.startswith(prefixes))
+    )
+    if repeated:
+        raise ValidationFailed(
+            f"Given more than once: {', '.join(repeated)}. Give each parameter once.",
+            code="repeated_parameter",
+            errors={name: ["Given more than once; give it once."] for name in repeated},
         )
 
 
