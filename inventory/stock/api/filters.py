@@ -20,7 +20,9 @@ def parse_time(value: str | None, name: str) -> datetime | None:
 
 class TimeFilter(django_filters.CharFilter):
     def __init__(self, *, lookup: str, **kwargs):
-        super().__init__(**kwargs)
+        # Not stripped: the form field would trim "\x85" (a space to Python) to "", read as
+        # no filter, where the documented pattern refuses it (parse_time does).
+        super().__init__(strip=False, **kwargs)
         self.lookup = lookup
 
     def filter(self, qs, value):
