@@ -148,24 +148,49 @@ def json_type_problem(field: serializers.Field, value) -> str | None:
     return None
 
 
+def length_problem(field: serializers.Field, value) -> str | None:
+    """Why ``value`` is longer than the schema's maxLength for ``field``, counted as sent. DRF
+    counts after trimming spaces, so 201 characters ending in a space passed a limit of 200
+    that the schema states for the text as sent."""
+    limit = getattr(field, "max_length", None)
+    text = isinstance(field, serializers.CharField) and isinstance(value, str)
+    if text and limit is not None and len(value) > limit:
+        return f"Ensure this field has no more than {limit} characters."
+    return None
+
+
 class RequestSerializer(serializers.Serializer):
-    """The base of every request body: each value must have the JSON type its schema states
-    before the fields read it, so what the OpenAPI schema documents is what is accepted (the
-    API's contract, checked by schemathesis), and 0 is never taken for false."""
+    """The base of every request body: each value must have the JSON type and, for text, the
+    length its schema states before the fields read it, so what the OpenAPI schema documents
+    is what is accepted (the API's contract, checked by schemathesis), and 0 is never taken
+    for false."""
 
     def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            problems: dict[str, list[str]] = {}
-            for name, field in self.fields.items():
-                if field.read_only or name not in data:
-                    continue
-                value = data[name]
-                if problem := json_type_problem(field, value):
-                    problems[name] = [problem]
-                elif isinstance(field, serializers.ListField) and isinstance(value, list):
-                    for index, item in enumerate(value):
-                        if problem := json_type_problem(field.child, item):
-                            problems[f"{name}.{index}"] = [problem]
-            if problems:
-                raise serializers.ValidationError(problems)
-        return super().to_internal_value(data)
+        if not isinstance(data, Mapping):
+            return super().to_internal_value(data)
+        mistyped: dict[str, list[str]] = {}
+        too_long: dict[str, list[str]] = {}
+        for name, field in self.fields.items():
+            if field.read_only or name not in data:
+                continue
+            pairs = [(name, field, data[name])]
+            if isinstance(field, serializers.ListField) and isinstance(data[name], list):
+                pairs += [(f"{name}.{i}", field.child, item) for i, item in enumerate(data[name])]
+            for key, checked, value in pairs:
+                if problem := json_type_problem(checked, value):
+                    mistyped[key] = [problem]
+                elif problem := length_problem(checked, value):
+                    too_long[key] = [problem]
+        if mistyped:
+            # A value of the wrong type is refused before any field reads (converts) it.
+            raise serializers.ValidationError(mistyped)
+        # A text too long as sent is reported with the fields' own errors, all at once.
+        try:
+            validated = super().to_internal_value(data)
+        except serializers.ValidationError as refusal:
+            if too_long and isinstance(refusal.detail, dict):
+                raise serializers.ValidationError({**refusal.detail, **too_long}) from None
+            raise
+        if too_long:
+            raise serializers.ValidationError(too_long)
+        return validated

@@ -99,6 +99,19 @@ def test_a_lot_tag_that_is_blank_or_too_long_is_400_and_no_lot_is_made(as_clerk,
     assert not Lot.objects.exists()
 
 
+def test_text_longer_than_its_limit_as_sent_is_400_even_if_it_ends_in_spaces(as_clerk):
+    """maxLength counts the text as sent (the schema's rule), before spaces are trimmed."""
+    too_long = as_clerk.post("/api/v1/lots", {"reference": "R" * 200 + " "}, format="json")
+    assert too_long.status_code == 400
+    assert "reference" in too_long.json()["errors"]
+    tag = as_clerk.post("/api/v1/lots", {"tags": ["t" * 64 + " "]}, format="json")
+    assert tag.status_code == 400
+    assert "tags.0" in tag.json()["errors"]
+    assert not Lot.objects.exists()
+    at_limit = as_clerk.post("/api/v1/lots", {"reference": "R" * 200}, format="json")
+    assert at_limit.status_code == 201
+
+
 def test_the_lot_service_refuses_a_tag_the_table_cannot_hold(clerk):
     """The rule is the service's, for callers without a serializer (UI, imports, tasks)."""
     with pytest.raises(ValidationFailed) as refused:
