@@ -59,8 +59,9 @@ class PlainDecimalField(serializers.DecimalField):
 
     def input_pattern(self) -> str:
         sign = "" if self.min_value is not None and self.min_value >= 0 else "-?"
-        fraction = rf"(?:\.\d{{1,{self.decimal_places}}})?" if self.decimal_places else ""
-        return rf"^{sign}\d{{1,{self.max_whole_digits}}}{fraction}$"
+        fraction = rf"(?:\.[0-9]{{1,{self.decimal_places}}})?" if self.decimal_places else ""
+        # [0-9], not \d: JSON Schema's \d is ASCII, Python's also other scripts' digits.
+        return rf"^{sign}[0-9]{{1,{self.max_whole_digits}}}{fraction}$"
 
     def whole_range(self) -> dict:
         largest = 10 ** (self.max_whole_digits or 0) - 1
@@ -81,8 +82,8 @@ class ModelSerializer(serializers.ModelSerializer):
 def plain_decimal_pattern(max_whole_digits: int, decimal_places: int) -> str:
     """What :class:`PlainDecimalField` writes, as a regular expression for the schema: no
     leading zeros and, after a point, no trailing ones."""
-    whole = "0" if max_whole_digits == 0 else rf"(?:0|[1-9]\d{{0,{max_whole_digits - 1}}})"
-    fraction = rf"(?:\.\d{{0,{decimal_places - 1}}}[1-9])?" if decimal_places else ""
+    whole = "0" if max_whole_digits == 0 else rf"(?:0|[1-9][0-9]{{0,{max_whole_digits - 1}}})"
+    fraction = rf"(?:\.[0-9]{{0,{decimal_places - 1}}}[1-9])?" if decimal_places else ""
     return rf"^-?{whole}{fraction}$"
 
 

@@ -17,7 +17,7 @@ from inventory.stock.api import serializers as s
 from inventory.stock.api.views import ListView
 from inventory.stock.services import locations as services
 
-PARENT = {"type": "string", "pattern": r"^(root|\d{1,18})$"}
+PARENT = {"type": "string", "pattern": r"^(root|[0-9]{1,18})$"}
 
 
 class LocationListView(ListView):

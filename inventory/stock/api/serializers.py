@@ -297,7 +297,7 @@ class QuantityField(PlainDecimalField):
     def input_pattern(self) -> str:
         # What parse_quantity reads: a comma for the point, and spaces around, are taken.
         places, digits = DECIMAL_PLACES, MAX_DIGITS - DECIMAL_PLACES
-        number = rf"(?:\d{{1,{digits}}}(?:[.,]\d{{0,{places}}})?|[.,]\d{{1,{places}}})"
+        number = rf"(?:[0-9]{{1,{digits}}}(?:[.,][0-9]{{0,{places}}})?|[.,][0-9]{{1,{places}}})"
         sign = r"\+?" if self.min_value is not None and self.min_value >= 0 else "[+-]?"
         return rf"^\s*{sign}{number}\s*$"
 
