@@ -44,9 +44,11 @@ def run_idempotent(
 
     ``work`` returns (status, body) or raises a ServiceError; refusals are stored and
     replayed too, so a client that retries sees the same answer."""
-    if not key or len(key) > MAX_KEY_LENGTH:
+    # Printable: a control character (NUL above all, which PostgreSQL cannot store) is refused
+    # here, for every caller, not by the database with a 500.
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise ServiceError(
-            f"An Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.",
+            f"An Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters.",
             code="bad_idempotency_key",
         )
     with transaction.atomic():

@@ -325,6 +325,19 @@ def test_idempotency_key_with_a_different_body_is_422(as_clerk, shelf, resistor)
     assert response.json()["code"] == "idempotency_key_reused"
 
 
+@pytest.mark.parametrize("key", ["\x00", "k\x1f", "x" * 256])
+def test_an_idempotency_key_that_is_not_1_to_255_printable_characters_is_400(
+    as_clerk, shelf, resistor, key
+):
+    """A NUL in the key was a 500 on PostgreSQL (it cannot store one); nothing is written."""
+    receive(resistor, shelf, 10)
+    body = {"ipn": "RES-1", "location": "A1", "quantity": 2}
+    response = post(as_clerk, "remove", body, HTTP_IDEMPOTENCY_KEY=key)
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_idempotency_key"
+    assert on_hand(resistor) == 10
+
+
 def test_a_refusal_is_replayed_too(as_clerk, shelf, resistor):
     body = {"ipn": "RES-1", "location": "A1", "quantity": 2}
     assert post(as_clerk, "remove", body, HTTP_IDEMPOTENCY_KEY="k").status_code == 409
