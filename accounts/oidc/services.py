@@ -160,11 +160,7 @@ def identity_unlink(*, actor: Actor, user: User, method_id: str) -> None:
             target = None
         else:
             identity_id = whole_number(method_id, max_digits=18)
-            target = (
-                None
-                if identity_id is None
-                else OidcIdentity.objects.filter(user=user, pk=identity_id).first()
-            )
+            target = user.identities.filter(pk=identity_id).first() if identity_id else None
             if target is None:
                 raise NotFound(f"No sign-in method {method_id!r} for this user.")
         if sign_in_methods(user) <= 1:

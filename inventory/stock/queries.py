@@ -111,7 +111,7 @@ def lot_contents(lot: Lot) -> QuerySet[StockBalance]:
 
 def lot_page(name: str) -> Lot | None:
     """A lot for its page, with its tags; found by name whatever its case."""
-    return _by_key(Lot.objects.prefetch_related("tags"), "name", name)
+    return _by_key(lots(), "name", name)
 
 
 def labelled(*, ipns: list[str], codes: list[str], lot_names: list[str]) -> tuple[dict, ...]:
